@@ -1,0 +1,109 @@
+package dev.tokengate.app;
+
+import dev.tokengate.accounts.AccountService;
+import dev.tokengate.accounts.Authenticator;
+import dev.tokengate.accounts.User;
+import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.Provider;
+import dev.tokengate.http.HttpApi;
+import dev.tokengate.http.RequestAuth;
+import dev.tokengate.metrics.Metrics;
+import dev.tokengate.pipeline.ChatService;
+import dev.tokengate.pipeline.ModelCatalog;
+import dev.tokengate.provider.openai.OpenAiProvider;
+import dev.tokengate.provider.simulated.SimulatedProvider;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.InstantSource;
+import java.util.Map;
+
+/** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
+public final class Gateway implements AutoCloseable {
+    private final Vertx vertx;
+    private final Storage storage;
+    private final int port;
+    private final String adminKey;
+    private final boolean adminKeyCreated;
+    private final String storageName;
+
+    private Gateway(Vertx vertx, Storage storage, int port, String adminKey, boolean adminKeyCreated) {
+        this.vertx = vertx;
+        this.storage = storage;
+        this.port = port;
+        this.adminKey = adminKey;
+        this.adminKeyCreated = adminKeyCreated;
+        this.storageName = storage.describe();
+    }
+
+    public static Gateway start(GatewayConfig config, Map<String, String> env) {
+        return start(config, env, InstantSource.system());
+    }
+
+    public static Gateway start(GatewayConfig config, Map<String, String> env, InstantSource clock) {
+        int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        Storage storage = null;
+        try {
+            storage = Storage.open(config.storage(), 16);
+            AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
+                    : AdminKeyFile.loadOrCreate(config.storage().dataDir());
+            Metrics metrics = new Metrics();
+            Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
+            AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
+            User adminUser = accounts.ensureAdminUser();
+            ModelCatalog catalog = new ModelCatalog(config.models(), env);
+            Map<String, Provider> providers = Map.of(
+                    "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
+                    "openai", new OpenAiProvider(vertx, config.upstream()));
+            ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
+            Storage s = storage;
+            HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
+                    metrics, s::reachable, clock.instant().getEpochSecond());
+            int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
+            return new Gateway(vertx, storage, port, admin.key(), admin.created());
+        } catch (RuntimeException e) {
+            if (storage != null) storage.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {
+        HttpVerticle first = new HttpVerticle(deps, host, port);
+        await(vertx.deployVerticle(first));
+        int actual = first.actualPort();
+        for (int i = 1; i < instances; i++) await(vertx.deployVerticle(new HttpVerticle(deps, host, actual), new DeploymentOptions()));
+        return actual;
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(c);
+        }
+    }
+
+    public int port() { return port; }
+
+    public String adminKey() { return adminKey; }
+
+    public boolean adminKeyCreated() { return adminKeyCreated; }
+
+    public String storageName() { return storageName; }
+
+    public Vertx vertx() { return vertx; }
+
+    @Override
+    public void close() {
+        await(vertx.close());
+        storage.close();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tokengate.app;
+
+import dev.tokengate.http.HttpApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/** One HTTP server instance per event loop, all sharing the same port and the same services. */
+final class HttpVerticle extends VerticleBase {
+    private final HttpApi.Deps deps;
+    private final String host;
+    private final int port;
+    private HttpServer server;
+
+    HttpVerticle(HttpApi.Deps deps, String host, int port) {
+        this.deps = deps;
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+                .setCompressionSupported(false).setIdleTimeout(300).setMaxInitialLineLength(8192);
+        server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, deps));
+        return server.listen();
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,358 @@
+package dev.tokengate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tokengate.core.Price;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link GatewayConfig}: built-in defaults, then the user's YAML file merged over them, then environment
+ * variables, then command-line overrides. Every value is validated once, here, with messages naming the field.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "anthropic");
+    private static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+    private ConfigLoader() {}
+
+    /**
+     * @param file      the user's YAML file, or null
+     * @param env       the environment (System.getenv() in production)
+     * @param overrides dotted paths to values, e.g. {@code server.port -> 0}; applied last
+     */
+    public static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        ObjectNode root = readDefaults();
+        applyOpenAiEnv(root, env);
+        if (file != null) {
+            JsonNode user = readFile(file);
+            merge(root, user);
+        }
+        applyEnv(root, env);
+        overrides.forEach((path, value) -> set(root, path, value));
+        return bind(root, env);
+    }
+
+    private static ObjectNode readDefaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/tokengate-defaults.yaml")) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in defaults unreadable", e);
+        }
+    }
+
+    private static JsonNode readFile(Path file) {
+        if (!Files.isRegularFile(file)) throw new ConfigException("config file not found: " + file);
+        try {
+            JsonNode node = YAML.readTree(file.toFile());
+            if (node == null || node.isMissingNode() || node.isNull()) return JsonNodeFactory.instance.objectNode();
+            if (!node.isObject()) throw new ConfigException(file + ": the top level must be a mapping");
+            return node;
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** With OPENAI_API_KEY set, the default gpt-* models go to that upstream instead of the simulated provider. */
+    private static void applyOpenAiEnv(ObjectNode root, Map<String, String> env) {
+        String key = env.get("OPENAI_API_KEY");
+        if (key == null || key.isBlank()) return;
+        String base = env.getOrDefault("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL);
+        for (JsonNode model : root.withArray("models")) {
+            if (!model.path("name").asText().startsWith("gpt-")) continue;
+            for (JsonNode d : model.path("deployments")) {
+                ObjectNode dep = (ObjectNode) d;
+                dep.put("provider", "openai");
+                dep.put("base_url", base);
+                dep.put("api_key_env", "OPENAI_API_KEY");
+            }
+        }
+    }
+
+    private static void applyEnv(ObjectNode root, Map<String, String> env) {
+        Map<String, String> names = Map.of(
+                "TOKENGATE_HOST", "server.host",
+                "TOKENGATE_PORT", "server.port",
+                "TOKENGATE_DATA_DIR", "storage.data_dir",
+                "TOKENGATE_DB_URL", "storage.db_url");
+        names.forEach((var, path) -> {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) set(root, path, v);
+        });
+        String admin = env.get("TOKENGATE_ADMIN_KEY");
+        if (admin != null && !admin.isBlank()) root.put("admin_key", admin);
+    }
+
+    private static void set(ObjectNode root, String dottedPath, String value) {
+        String[] parts = dottedPath.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) node = node.withObject(parts[i]);
+        node.put(parts[parts.length - 1], value);
+    }
+
+    /** Objects merge key by key, lists replace, except {@code models}, which merge by model name. */
+    static void merge(ObjectNode target, JsonNode source) {
+        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = target.get(e.getKey());
+            if (e.getKey().equals("models") && e.getValue().isArray() && existing != null && existing.isArray()) {
+                mergeModels((ArrayNode) existing, (ArrayNode) e.getValue());
+            } else if (existing != null && existing.isObject() && e.getValue().isObject()) {
+                merge((ObjectNode) existing, e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void mergeModels(ArrayNode target, ArrayNode source) {
+        for (JsonNode model : source) {
+            String name = model.path("name").asText(null);
+            boolean replaced = false;
+            for (int i = 0; i < target.size() && name != null; i++) {
+                if (name.equals(target.get(i).path("name").asText())) {
+                    target.set(i, model);
+                    replaced = true;
+                }
+            }
+            if (!replaced) target.add(model);
+        }
+    }
+
+    private static GatewayConfig bind(ObjectNode root, Map<String, String> env) {
+        Fields f = new Fields();
+        JsonNode s = root.path("server");
+        var server = new GatewayConfig.Server(
+                f.string(s, "server.host", false),
+                f.integer(s, "server.port", 0, 65535),
+                f.longValue(s, "server.max_body_bytes", 1024, 1L << 31),
+                f.integer(s, "server.event_loops", 0, 256));
+        JsonNode st = root.path("storage");
+        var storage = new GatewayConfig.Storage(Path.of(f.string(st, "storage.data_dir", false)),
+                jdbcUrl(st.path("db_url").asText(""), "storage.db_url"));
+        JsonNode u = root.path("upstream");
+        var upstream = new GatewayConfig.Upstream(
+                f.integer(u, "upstream.connect_timeout_ms", 1, 600_000),
+                f.integer(u, "upstream.first_byte_timeout_ms", 1, 3_600_000),
+                f.integer(u, "upstream.idle_timeout_ms", 1, 3_600_000),
+                f.integer(u, "upstream.max_connections", 1, 100_000));
+        JsonNode sim = root.path("simulated");
+        var simulated = new GatewayConfig.Simulated(
+                f.integer(sim, "simulated.ttft_ms", 0, 600_000),
+                f.integer(sim, "simulated.tokens_per_second", 0, 1_000_000));
+        List<GatewayConfig.Model> models = models(root.path("models"), f, env);
+        Map<String, GatewayConfig.Tier> tiers = tiers(root.path("tiers"), f, models);
+        JsonNode j = root.path("jobs");
+        var jobs = new GatewayConfig.Jobs(
+                f.integer(j, "jobs.workers", 1, 4096),
+                f.integer(j, "jobs.lease_seconds", 1, 86_400),
+                f.integer(j, "jobs.max_attempts", 1, 100),
+                f.string(j, "jobs.default_model", false));
+        if (models.stream().noneMatch(m -> m.name().equals(jobs.defaultModel()))) {
+            throw new ConfigException("jobs.default_model: '" + jobs.defaultModel() + "' is not a configured model");
+        }
+        JsonNode c = root.path("callbacks");
+        var callbacks = new GatewayConfig.Callbacks(
+                f.bool(c, "callbacks.allow_private_networks"),
+                f.integer(c, "callbacks.timeout_ms", 1, 600_000),
+                f.integer(c, "callbacks.max_attempts", 1, 100),
+                f.integer(c, "callbacks.window_seconds", 1, 7 * 86_400));
+        String adminKey = root.path("admin_key").isTextual() ? root.path("admin_key").asText() : null;
+        if (adminKey != null && adminKey.length() < 16) {
+            throw new ConfigException("admin_key (TOKENGATE_ADMIN_KEY): must be at least 16 characters, got <masked> of "
+                    + adminKey.length());
+        }
+        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, adminKey);
+    }
+
+    private static List<GatewayConfig.Model> models(JsonNode node, Fields f, Map<String, String> env) {
+        if (!node.isArray() || node.isEmpty()) throw new ConfigException("models: must be a non-empty list");
+        List<GatewayConfig.Model> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            String at = "models[" + i + "]";
+            String name = f.string(m, at + ".name", false);
+            if (!seen.add(name)) throw new ConfigException(at + ".name: duplicate model '" + name + "'");
+            String ownedBy = m.path("owned_by").asText("tokengate");
+            List<String> candidates = new ArrayList<>();
+            for (JsonNode c : m.path("candidates")) candidates.add(c.asText());
+            List<GatewayConfig.DeploymentSpec> deps = new ArrayList<>();
+            JsonNode ds = m.path("deployments");
+            for (int k = 0; k < ds.size(); k++) deps.add(deployment(ds.get(k), at + ".deployments[" + k + "]", f, env));
+            if (deps.isEmpty() == candidates.isEmpty()) {
+                throw new ConfigException(at + ": model '" + name + "' needs either deployments or candidates (an alias), not "
+                        + (deps.isEmpty() ? "neither" : "both"));
+            }
+            out.add(new GatewayConfig.Model(name, ownedBy, List.copyOf(deps), List.copyOf(candidates)));
+        }
+        for (int i = 0; i < out.size(); i++) {
+            for (String c : out.get(i).candidates()) {
+                var target = out.stream().filter(m -> m.name().equals(c)).findFirst();
+                if (target.isEmpty() || target.get().isAlias()) {
+                    throw new ConfigException("models[" + i + "].candidates: '" + c + "' is not a model with deployments");
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static GatewayConfig.DeploymentSpec deployment(JsonNode d, String at, Fields f, Map<String, String> env) {
+        String provider = f.string(d, at + ".provider", false);
+        if (!PROVIDERS.contains(provider)) {
+            throw new ConfigException(at + ".provider: must be one of " + PROVIDERS + ", got '" + provider + "'");
+        }
+        String baseUrl = d.path("base_url").isTextual() ? d.path("base_url").asText() : null;
+        if (!provider.equals("simulated")) {
+            if (baseUrl == null) throw new ConfigException(at + ".base_url: required for provider " + provider);
+            try {
+                URI uri = URI.create(baseUrl);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(at + ".base_url: not an http(s) URL: '" + baseUrl + "'");
+            }
+        }
+        String keyEnv = d.path("api_key_env").isTextual() ? d.path("api_key_env").asText() : null;
+        if (d.has("api_key")) {
+            throw new ConfigException(at + ".api_key: put the key in an environment variable and name it in api_key_env");
+        }
+        if (keyEnv != null && (env.get(keyEnv) == null || env.get(keyEnv).isBlank())) {
+            throw new ConfigException(at + ".api_key_env: environment variable " + keyEnv + " is not set");
+        }
+        int weight = d.has("weight") ? f.integer(d, at + ".weight", 0, 1_000_000) : 1;
+        JsonNode p = d.path("price");
+        Price price = new Price(f.money(p, at + ".price.input_per_m"), f.money(p, at + ".price.cached_input_per_m"),
+                f.money(p, at + ".price.output_per_m"));
+        String upstreamModel = f.string(d, at + ".upstream_model", false);
+        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price);
+    }
+
+    private static Map<String, GatewayConfig.Tier> tiers(JsonNode node, Fields f, List<GatewayConfig.Model> models) {
+        Map<String, GatewayConfig.Tier> out = new LinkedHashMap<>();
+        for (String required : List.of("user_free", "user_go", "user_pro", "user_max")) {
+            if (!node.has(required)) throw new ConfigException("tiers." + required + ": missing");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String at = "tiers." + e.getKey();
+            List<String> allowed = new ArrayList<>();
+            for (JsonNode m : e.getValue().path("models")) {
+                String name = m.asText();
+                if (!name.equals("*") && models.stream().noneMatch(x -> x.name().equals(name))) {
+                    throw new ConfigException(at + ".models: '" + name + "' is not a configured model");
+                }
+                allowed.add(name);
+            }
+            out.put(e.getKey(), new GatewayConfig.Tier(List.copyOf(allowed),
+                    f.integer(e.getValue(), at + ".batch_size", 1, 100_000),
+                    f.integer(e.getValue(), at + ".max_tokens", 1, 100_000_000)));
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
+     * Accepts a JDBC URL, a {@code postgresql://user:pass@host:port/db} URL, {@code sqlite:PATH} or {@code memory};
+     * an empty value means the embedded SQLite file.
+     */
+    static String jdbcUrl(String raw, String field) {
+        if (raw == null || raw.isBlank()) return null;
+        if (raw.equals("memory") || raw.startsWith("jdbc:sqlite:") || raw.startsWith("jdbc:postgresql:")) return raw;
+        if (raw.startsWith("sqlite:")) return "jdbc:" + raw;
+        if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) {
+            URI uri = URI.create(raw);
+            StringBuilder url = new StringBuilder("jdbc:postgresql://").append(uri.getHost())
+                    .append(uri.getPort() > 0 ? ":" + uri.getPort() : "").append(uri.getRawPath());
+            List<String> params = new ArrayList<>();
+            if (uri.getRawQuery() != null) params.add(uri.getRawQuery());
+            if (uri.getRawUserInfo() != null) {
+                String[] up = uri.getRawUserInfo().split(":", 2);
+                params.add("user=" + URLDecoder.decode(up[0], StandardCharsets.UTF_8));
+                if (up.length > 1) params.add("password=" + URLDecoder.decode(up[1], StandardCharsets.UTF_8));
+            }
+            if (!params.isEmpty()) url.append('?').append(String.join("&", params));
+            return url.toString();
+        }
+        throw new ConfigException(field + ": expected postgresql://..., jdbc:postgresql:..., sqlite:PATH or memory, got '"
+                + raw.replaceAll("//[^@/]*@", "//<masked>@") + "'");
+    }
+
+    /** Typed field readers that name the field in every error. */
+    private static final class Fields {
+        String string(JsonNode parent, String path, boolean allowEmpty) {
+            JsonNode v = parent.path(leaf(path));
+            if (!v.isValueNode() || v.isNull() || (!allowEmpty && v.asText().isBlank())) {
+                throw new ConfigException(path + ": required, got " + describe(v));
+            }
+            return v.asText();
+        }
+
+        int integer(JsonNode parent, String path, long min, long max) {
+            return (int) longValue(parent, path, min, max);
+        }
+
+        long longValue(JsonNode parent, String path, long min, long max) {
+            JsonNode v = parent.path(leaf(path));
+            long value;
+            try {
+                if (v.isIntegralNumber()) value = v.asLong();
+                else if (v.isTextual()) value = Long.parseLong(v.asText().trim());
+                else throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new ConfigException(path + ": must be an integer between " + min + " and " + max + ", got " + describe(v));
+            }
+            if (value < min || value > max) {
+                throw new ConfigException(path + ": must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        }
+
+        boolean bool(JsonNode parent, String path) {
+            JsonNode v = parent.path(leaf(path));
+            if (v.isBoolean()) return v.asBoolean();
+            if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) return Boolean.parseBoolean(v.asText());
+            throw new ConfigException(path + ": must be true or false, got " + describe(v));
+        }
+
+        /** Dollars per 1M tokens as written in YAML, converted to integer micro-dollars. */
+        long money(JsonNode parent, String path) {
+            JsonNode v = parent.path(leaf(path));
+            if (v.isMissingNode()) return 0;
+            try {
+                BigDecimal d = new BigDecimal(v.asText());
+                if (d.signum() < 0) throw new NumberFormatException();
+                return Price.dollarsToMicros(d);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new ConfigException(path + ": must be a non-negative price in dollars, got " + describe(v));
+            }
+        }
+
+        private static String leaf(String path) {
+            return path.substring(path.lastIndexOf('.') + 1);
+        }
+
+        private static String describe(JsonNode v) {
+            return v.isMissingNode() ? "nothing" : "'" + v.asText() + "'";
+        }
+    }
+}

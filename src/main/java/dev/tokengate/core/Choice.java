@@ -1,0 +1,3 @@
+package dev.tokengate.core;
+
+public record Choice(int index, ChatMessage message, String finishReason) {}

@@ -1,0 +1,58 @@
+package dev.tokengate.http;
+
+import dev.tokengate.accounts.Authenticator;
+import dev.tokengate.accounts.Principal;
+import dev.tokengate.accounts.User;
+import dev.tokengate.core.ApiException;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reads the key from {@code Authorization: Bearer} or {@code x-api-key} and resolves the caller. */
+public final class RequestAuth {
+    private static final String PRINCIPAL = "tokengate.principal";
+    private final Authenticator authenticator;
+    private final User adminUser;
+
+    public RequestAuth(Authenticator authenticator, User adminUser) {
+        this.authenticator = authenticator;
+        this.adminUser = adminUser;
+    }
+
+    public void handle(RoutingContext ctx) {
+        authenticator.authenticate(presentedKey(ctx)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.put(PRINCIPAL, ar.result());
+                ctx.next();
+            } else {
+                Responses.error(ctx, ar.cause());
+            }
+        });
+    }
+
+    static String presentedKey(RoutingContext ctx) {
+        String auth = ctx.request().getHeader("Authorization");
+        if (auth != null) {
+            String a = auth.strip();
+            if (a.regionMatches(true, 0, "Bearer ", 0, 7)) return a.substring(7).strip();
+        }
+        String x = ctx.request().getHeader("x-api-key");
+        return x == null ? null : x.strip();
+    }
+
+    public static Principal principal(RoutingContext ctx) {
+        return ctx.get(PRINCIPAL);
+    }
+
+    /** The user a request acts for; the admin key acts as the built-in admin user. */
+    public User user(RoutingContext ctx) {
+        return switch (principal(ctx)) {
+            case Principal.Admin a -> adminUser;
+            case Principal.Member m -> m.user();
+        };
+    }
+
+    public static void requireAdmin(RoutingContext ctx) {
+        if (!(principal(ctx) instanceof Principal.Admin)) {
+            throw ApiException.forbidden("This route needs the admin key.");
+        }
+    }
+}

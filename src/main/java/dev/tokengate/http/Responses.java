@@ -1,0 +1,70 @@
+package dev.tokengate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.ErrorKind;
+import dev.tokengate.core.Json;
+import dev.tokengate.wire.openai.ChatEncoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes JSON bodies, and the one place where an error becomes a status code and a body for each API family. */
+public final class Responses {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private Responses() {}
+
+    public static void json(RoutingContext ctx, int status, JsonNode body) {
+        HttpServerResponse r = ctx.response();
+        if (r.ended() || r.closed()) return;
+        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.bytes(body)));
+    }
+
+    public static void error(RoutingContext ctx, Throwable failure) {
+        ApiException e = toApi(failure);
+        HttpServerResponse r = ctx.response();
+        if (r.ended() || r.closed()) return;
+        if (r.headWritten()) {
+            r.reset();
+            return;
+        }
+        if (e.retryAfterSeconds() != null) r.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        if (e.kind() == ErrorKind.INVALID_REQUEST || e.kind() == ErrorKind.AUTHENTICATION || e.kind() == ErrorKind.NOT_FOUND) {
+            r.putHeader("x-should-retry", "false");
+        }
+        json(ctx, statusFor(e, ctx), body(ApiFamily.ofPath(ctx.request().path()), e));
+    }
+
+    private static int statusFor(ApiException e, RoutingContext ctx) {
+        return e.kind().status();
+    }
+
+    public static ObjectNode body(ApiFamily family, ApiException e) {
+        return switch (family) {
+            case OPENAI, ADMIN -> ChatEncoder.error(e);
+            case JOBS -> {
+                ObjectNode o = Json.object();
+                o.put("success", false);
+                o.put("message", e.getMessage());
+                if (e.param() != null) o.put("param", e.param());
+                if (e.code() != null) o.put("code", e.code());
+                yield o;
+            }
+        };
+    }
+
+    public static ApiException toApi(Throwable t) {
+        if (t instanceof ApiException a) return a;
+        if (t instanceof dev.tokengate.pipeline.ChatService.StreamFailure f) return f.error();
+        if (t instanceof dev.tokengate.store.jdbc.Sql.StorageException) {
+            LOG.error("storage failure", t);
+            return new ApiException(ErrorKind.UNAVAILABLE, "Storage is unavailable; try again shortly.", null, "storage_unavailable", 1, null);
+        }
+        LOG.error("unexpected failure", t);
+        return ApiException.internal("The server had an error while processing your request.");
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tokengate.pipeline;
+
+import dev.tokengate.accounts.User;
+import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.ChatChunk;
+import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.Deployment;
+import dev.tokengate.core.Provider;
+import dev.tokengate.core.StreamSink;
+import dev.tokengate.core.Usage;
+import dev.tokengate.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a chat request through the pipeline: route (model, tier, alias) -> pick deployment -> provider call, moving on to
+ * the next deployment or alias candidate when one fails in a retryable way. A stream never moves on once a chunk has
+ * reached the client.
+ */
+public final class ChatService {
+    private final ModelCatalog catalog;
+    private final Map<String, Provider> providers;
+    private final Map<String, GatewayConfig.Tier> tiers;
+    private final Metrics metrics;
+
+    public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Metrics metrics) {
+        this.catalog = catalog;
+        this.providers = providers;
+        this.tiers = tiers;
+        this.metrics = metrics;
+    }
+
+    /** What served a request: the public model, its deployment, and the usage to bill. */
+    public record Served<T>(T value, String model, Deployment deployment, Usage usage) {}
+
+    public List<Deployment> plan(User user, String model) {
+        GatewayConfig.Tier tier = tiers.get(user.tier());
+        if (tier == null) throw ApiException.forbidden("Unknown tier '" + user.tier() + "'.");
+        List<Deployment> attempts = new ArrayList<>();
+        for (String m : catalog.route(model, tier, user.tier())) attempts.addAll(catalog.order(m));
+        if (attempts.isEmpty()) throw ApiException.modelNotFound(model);
+        return attempts;
+    }
+
+    public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
+        return tryComplete(plan(user, request.model()), 0, request, null);
+    }
+
+    private Future<Served<ChatResponse>> tryComplete(List<Deployment> attempts, int i, ChatRequest request, ApiException last) {
+        if (i >= attempts.size()) return Future.failedFuture(last);
+        Deployment d = attempts.get(i);
+        long start = System.nanoTime();
+        return provider(d).chat(d, request).transform(ar -> {
+            metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
+            if (ar.succeeded()) {
+                ChatResponse r = ar.result().withModel(d.publicModel());
+                return Future.succeededFuture(new Served<>(r, d.publicModel(), d, r.usage() == null ? Usage.ZERO : r.usage()));
+            }
+            ApiException e = asApi(ar.cause());
+            if (e.kind().retryable() && i + 1 < attempts.size()) return tryComplete(attempts, i + 1, request, e);
+            return Future.failedFuture(e);
+        });
+    }
+
+    /**
+     * Streams into {@code sink}. The returned future completes with the usage when the stream ends, or fails; {@code
+     * delivered} tells the caller whether the client already received chunks (then the failure must be reported in-stream).
+     */
+    public Future<Served<Void>> stream(User user, ChatRequest request, StreamSink sink) {
+        return tryStream(plan(user, request.model()), 0, request, sink, null);
+    }
+
+    private Future<Served<Void>> tryStream(List<Deployment> attempts, int i, ChatRequest request, StreamSink sink, ApiException last) {
+        if (i >= attempts.size()) return Future.failedFuture(last);
+        Deployment d = attempts.get(i);
+        long start = System.nanoTime();
+        UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
+        return provider(d).stream(d, request, capture).transform(ar -> {
+            metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
+            if (ar.succeeded()) {
+                return Future.succeededFuture(new Served<Void>(null, d.publicModel(), d, capture.usage()));
+            }
+            ApiException e = asApi(ar.cause());
+            if (!capture.delivered() && e.kind().retryable() && i + 1 < attempts.size()) {
+                return tryStream(attempts, i + 1, request, sink, e);
+            }
+            return Future.failedFuture(new StreamFailure(e, capture.delivered(), capture.usage(), d));
+        });
+    }
+
+    private Provider provider(Deployment d) {
+        Provider p = providers.get(d.providerType());
+        if (p == null) throw ApiException.internal("No provider '" + d.providerType() + "' is available.");
+        return p;
+    }
+
+    static ApiException asApi(Throwable t) {
+        if (t instanceof ApiException a) return a;
+        if (t instanceof StreamFailure f) return f.error();
+        return ApiException.internal("Internal error: " + t.getClass().getSimpleName());
+    }
+
+    /** A stream that failed; {@code delivered} says whether the client already got chunks. */
+    public static final class StreamFailure extends RuntimeException {
+        private final ApiException error;
+        private final boolean delivered;
+        private final Usage usageSoFar;
+        private final Deployment deployment;
+
+        StreamFailure(ApiException error, boolean delivered, Usage usageSoFar, Deployment deployment) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+            this.delivered = delivered;
+            this.usageSoFar = usageSoFar;
+            this.deployment = deployment;
+        }
+
+        public ApiException error() { return error; }
+
+        public boolean delivered() { return delivered; }
+
+        public Usage usageSoFar() { return usageSoFar; }
+
+        public Deployment deployment() { return deployment; }
+    }
+
+    /** Renames chunks to the public model, remembers the usage report and whether anything was delivered. */
+    private static final class UsageCapturingSink implements StreamSink {
+        private final StreamSink inner;
+        private final String model;
+        private Usage usage;
+        private boolean delivered;
+
+        UsageCapturingSink(StreamSink inner, String model) {
+            this.inner = inner;
+            this.model = model;
+        }
+
+        @Override
+        public void onChunk(ChatChunk chunk) {
+            if (chunk.usage() != null) usage = chunk.usage();
+            delivered = true;
+            inner.onChunk(chunk.withModel(model));
+        }
+
+        @Override
+        public boolean cancelled() {
+            return inner.cancelled();
+        }
+
+        @Override
+        public void whenCancelled(Runnable action) {
+            inner.whenCancelled(action);
+        }
+
+        Usage usage() {
+            return usage == null ? Usage.ZERO : usage;
+        }
+
+        boolean delivered() {
+            return delivered;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tokengate.pipeline;
+
+import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.Deployment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The public models and their deployments, resolved once at start-up (upstream keys read from the environment). */
+public final class ModelCatalog {
+    private final Map<String, GatewayConfig.Model> models = new LinkedHashMap<>();
+    private final Map<String, List<Deployment>> deployments = new LinkedHashMap<>();
+
+    public ModelCatalog(List<GatewayConfig.Model> configured, Map<String, String> env) {
+        for (GatewayConfig.Model m : configured) {
+            models.put(m.name(), m);
+            List<Deployment> list = new ArrayList<>();
+            for (int i = 0; i < m.deployments().size(); i++) {
+                var d = m.deployments().get(i);
+                String key = d.apiKeyEnv() == null ? null : env.get(d.apiKeyEnv());
+                list.add(new Deployment(m.name() + "#" + i + "/" + d.provider(), m.name(), d.provider(), stripSlash(d.baseUrl()),
+                        d.upstreamModel(), key, d.weight(), d.price()));
+            }
+            deployments.put(m.name(), List.copyOf(list));
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url == null ? null : url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public List<GatewayConfig.Model> all() {
+        return List.copyOf(models.values());
+    }
+
+    public Optional<GatewayConfig.Model> find(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
+
+    /**
+     * The concrete models to try for a request, in order: the model itself, or an alias's candidates that the tier
+     * allows. Throws 404 for an unknown model and 403 when the tier allows none.
+     */
+    public List<String> route(String name, GatewayConfig.Tier tier, String tierName) {
+        GatewayConfig.Model m = models.get(name);
+        if (m == null) throw ApiException.modelNotFound(name);
+        if (!tier.allows(name)) throw ApiException.forbidden(tierDenied(tierName, name));
+        if (!m.isAlias()) return List.of(name);
+        List<String> allowed = m.candidates().stream().filter(tier::allows).toList();
+        // an alias the tier may use routes within the alias's candidates even when the tier does not list them itself
+        return allowed.isEmpty() ? m.candidates() : allowed;
+    }
+
+    public static String tierDenied(String tierName, String model) {
+        String who = switch (tierName) {
+            case "user_free" -> "Free tier users";
+            case "user_go" -> "Go tier users";
+            case "user_pro" -> "Pro tier users";
+            case "user_max" -> "Max tier users";
+            default -> "Users of tier " + tierName;
+        };
+        String shown = model.startsWith("gpt-") ? "GPT-" + model.substring(4) : model;
+        return who + " cannot use " + shown + " model";
+    }
+
+    public List<Deployment> deployments(String model) {
+        return deployments.getOrDefault(model, List.of());
+    }
+
+    /** Deployments of a model in the order to try them: weighted random first, the rest after it. */
+    public List<Deployment> order(String model) {
+        List<Deployment> ds = deployments(model);
+        if (ds.size() <= 1) return ds;
+        int total = ds.stream().mapToInt(Deployment::weight).sum();
+        int first = 0;
+        if (total > 0) {
+            int r = ThreadLocalRandom.current().nextInt(total);
+            for (int i = 0; i < ds.size(); i++) {
+                r -= ds.get(i).weight();
+                if (r < 0) {
+                    first = i;
+                    break;
+                }
+            }
+        }
+        List<Deployment> out = new ArrayList<>(ds.size());
+        out.add(ds.get(first));
+        for (int i = 0; i < ds.size(); i++) if (i != first && ds.get(i).weight() > 0) out.add(ds.get(i));
+        return out;
+    }
+}

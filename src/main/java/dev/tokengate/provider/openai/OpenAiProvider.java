@@ -1,0 +1,163 @@
+package dev.tokengate.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.ChatChunk;
+import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.Deployment;
+import dev.tokengate.core.ErrorKind;
+import dev.tokengate.core.Json;
+import dev.tokengate.core.Provider;
+import dev.tokengate.core.StreamSink;
+import dev.tokengate.wire.openai.ChatEncoder;
+import dev.tokengate.wire.openai.UpstreamDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp, Groq, Together ...). Pooled keep-alive connections;
+ * streams are relayed chunk by chunk as they arrive; connect, first-byte and idle timeouts.
+ */
+public final class OpenAiProvider implements Provider {
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final GatewayConfig.Upstream limits;
+
+    public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
+        this.vertx = vertx;
+        this.limits = limits;
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(limits.connectTimeoutMs())
+                        .setTcpNoDelay(true).setDecompressionSupported(true).setKeepAliveTimeout(60),
+                new PoolOptions().setHttp1MaxSize(limits.maxConnections()).setMaxWaitQueueSize(-1));
+    }
+
+    @Override
+    public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
+        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(false, false), d.upstreamModel()));
+        return send(d, body).compose(resp -> resp.body().transform(ar -> {
+            if (ar.failed()) return Future.failedFuture(transportError(ar.cause(), d));
+            Buffer buf = ar.result();
+            if (resp.statusCode() / 100 != 2) {
+                return Future.failedFuture(OpenAiErrorMapper.fromStatus(resp.statusCode(), buf.toString(),
+                        resp.getHeader("retry-after"), d.id()));
+            }
+            try {
+                return Future.succeededFuture(UpstreamDecoder.response(Json.MAPPER.readTree(buf.getBytes())));
+            } catch (Exception e) {
+                return Future.failedFuture(malformed(d, e));
+            }
+        }));
+    }
+
+    @Override
+    public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
+        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(true, true), d.upstreamModel()));
+        return send(d, body).compose(resp -> {
+            if (resp.statusCode() / 100 != 2) {
+                return resp.body().transform(ar -> Future.failedFuture(ar.failed() ? transportError(ar.cause(), d)
+                        : OpenAiErrorMapper.fromStatus(resp.statusCode(), ar.result().toString(), resp.getHeader("retry-after"), d.id())));
+            }
+            Promise<Void> done = Promise.promise();
+            boolean[] sawEnd = {false};
+            SseLineParser parser = new SseLineParser(data -> {
+                if (done.future().isComplete()) return;
+                if (data.startsWith("[DONE]")) {
+                    sawEnd[0] = true;
+                    return;
+                }
+                JsonNode n = Json.parseOrNull(data);
+                if (n == null || !n.isObject()) {
+                    fail(done, resp, malformed(d, new IllegalStateException("stream event is not JSON")));
+                    return;
+                }
+                if (n.has("error")) {
+                    fail(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
+                            + n.path("error").path("message").asText(n.path("error").toString()), null, "upstream_error"));
+                    return;
+                }
+                ChatChunk chunk = UpstreamDecoder.chunk(n);
+                for (ChatChunk.Delta delta : chunk.choices()) if (delta.finishReason() != null) sawEnd[0] = true;
+                sink.onChunk(chunk);
+            });
+            sink.whenCancelled(() -> {
+                done.tryComplete();
+                resp.request().reset();
+            });
+            resp.handler(parser::feed);
+            resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
+            resp.endHandler(v -> {
+                parser.finish();
+                if (sawEnd[0]) done.tryComplete();
+                else done.tryFail(new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " ended the stream before it finished.",
+                        null, "upstream_stream_truncated"));
+            });
+            return done.future();
+        });
+    }
+
+    private static void fail(Promise<Void> done, HttpClientResponse resp, ApiException e) {
+        if (done.tryFail(e)) resp.request().reset();
+    }
+
+    private Future<HttpClientResponse> send(Deployment d, byte[] body) {
+        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(d.baseUrl() + "/chat/completions")
+                .setIdleTimeout(limits.idleTimeoutMs());
+        Promise<HttpClientResponse> result = Promise.promise();
+        client.request(opts).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(transportError(ar.cause(), d));
+                return;
+            }
+            var req = ar.result();
+            req.putHeader("Content-Type", "application/json");
+            req.putHeader("Accept", "application/json, text/event-stream");
+            if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
+            long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
+                if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
+                        + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
+                    req.reset();
+                }
+            });
+            req.send(Buffer.buffer(body)).onComplete(sent -> {
+                vertx.cancelTimer(timer);
+                if (sent.succeeded()) {
+                    if (!result.tryComplete(sent.result())) sent.result().request().reset();
+                } else {
+                    result.tryFail(transportError(sent.cause(), d));
+                }
+            });
+        });
+        return result.future();
+    }
+
+    static ApiException transportError(Throwable e, Deployment d) {
+        if (e instanceof ApiException a) return a;
+        if (e instanceof ConnectException || (e.getCause() instanceof ConnectException)) {
+            return new ApiException(ErrorKind.UNAVAILABLE, "Upstream " + d.id() + " is unreachable.", null, "upstream_unreachable");
+        }
+        if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
+            return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " timed out.", null, "upstream_timeout");
+        }
+        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " connection failed: " + e.getMessage(), null,
+                "upstream_connection_error");
+    }
+
+    private static ApiException malformed(Deployment d, Exception e) {
+        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + e.getMessage(),
+                null, "upstream_malformed_response");
+    }
+}

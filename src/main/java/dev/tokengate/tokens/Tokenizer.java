@@ -1,0 +1,85 @@
+package dev.tokengate.tokens;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import dev.tokengate.core.ChatMessage;
+import dev.tokengate.core.ContentPart;
+import dev.tokengate.core.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Token counting with the o200k_base encoding (GPT-4o and later). Message overhead follows OpenAI's published
+ * counting recipe: 3 tokens per message, 1 more for a name, 3 to prime the reply.
+ */
+public final class Tokenizer {
+    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+    private Tokenizer() {}
+
+    public static int count(String text) {
+        return text == null || text.isEmpty() ? 0 : ENCODING.countTokensOrdinary(text);
+    }
+
+    public static int countPrompt(List<ChatMessage> messages) {
+        int total = 3;
+        for (ChatMessage m : messages) {
+            total += 3 + count(m.role().wire());
+            if (m.content() != null) {
+                for (ContentPart p : m.content()) {
+                    total += switch (p) {
+                        case ContentPart.Text t -> count(t.text());
+                        case ContentPart.Image i -> 85;
+                        case ContentPart.Opaque o -> count(o.raw().toString());
+                    };
+                }
+            }
+            if (m.name() != null) total += 1 + count(m.name());
+            for (ToolCall c : m.toolCalls()) total += 3 + count(c.name()) + count(c.arguments());
+        }
+        return total;
+    }
+
+    /** Splits text into the strings of its tokens, so a simulated stream can emit one token per chunk. */
+    public static List<String> pieces(String text) {
+        IntArrayList ids = ENCODING.encodeOrdinary(text);
+        List<String> out = new ArrayList<>(ids.size());
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        IntArrayList one = new IntArrayList(1);
+        for (int i = 0; i < ids.size(); i++) {
+            one.clear();
+            one.add(ids.get(i));
+            pending.writeBytes(ENCODING.decodeBytes(one));
+            byte[] bytes = pending.toByteArray();
+            // a token may end inside a multi-byte character; hold it until the character is whole
+            if (i + 1 < ids.size() && !endsOnCharacterBoundary(bytes)) continue;
+            out.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            pending.reset();
+        }
+        return out;
+    }
+
+    private static boolean endsOnCharacterBoundary(byte[] b) {
+        int i = b.length - 1;
+        int continuation = 0;
+        while (i >= 0 && (b[i] & 0xC0) == 0x80) {
+            continuation++;
+            i--;
+        }
+        if (i < 0) return false;
+        int lead = b[i] & 0xFF;
+        int needed = lead < 0x80 ? 0 : lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+        return continuation == needed;
+    }
+
+    /** The first {@code maxTokens} tokens of the text. */
+    public static String truncate(String text, int maxTokens) {
+        IntArrayList ids = ENCODING.encodeOrdinary(text);
+        if (ids.size() <= maxTokens) return text;
+        IntArrayList head = new IntArrayList(maxTokens);
+        for (int i = 0; i < maxTokens; i++) head.add(ids.get(i));
+        return ENCODING.decode(head);
+    }
+}
