@@ -71,11 +71,18 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {
-        HttpVerticle first = new HttpVerticle(deps, host, port);
-        await(vertx.deployVerticle(first));
-        int actual = first.actualPort();
-        for (int i = 1; i < instances; i++) await(vertx.deployVerticle(new HttpVerticle(deps, host, actual), new DeploymentOptions()));
+        // every instance must ask for the same concrete port to share one listening socket
+        int actual = port == 0 ? freePort(host) : port;
+        for (int i = 0; i < instances; i++) await(vertx.deployVerticle(new HttpVerticle(deps, host, actual), new DeploymentOptions()));
         return actual;
+    }
+
+    private static int freePort(String host) {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static <T> T await(Future<T> f) {
