@@ -20,4 +20,7 @@ public interface AccountStore {
 
     /** @return false when the key does not exist for that user or was already revoked */
     boolean revokeKey(String userId, String keyId, Instant at);
+
+    /** The user's secret for signing callbacks: stores {@code candidate} if the user has none yet, returns the stored one. */
+    String callbackSecret(String userId, String candidate);
 }

@@ -3,6 +3,12 @@ package dev.tokengate.app;
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
+import dev.tokengate.cache.MessageCache;
+import dev.tokengate.callbacks.CallbackSender;
+import dev.tokengate.jobs.JobCallbacks;
+import dev.tokengate.jobs.JobEngine;
+import dev.tokengate.jobs.JobRunner;
+import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.Provider;
 import dev.tokengate.http.HttpApi;
@@ -23,14 +29,16 @@ import java.util.Map;
 public final class Gateway implements AutoCloseable {
     private final Vertx vertx;
     private final Storage storage;
+    private final JobEngine engine;
     private final int port;
     private final String adminKey;
     private final boolean adminKeyCreated;
     private final String storageName;
 
-    private Gateway(Vertx vertx, Storage storage, int port, String adminKey, boolean adminKeyCreated) {
+    private Gateway(Vertx vertx, Storage storage, JobEngine engine, int port, String adminKey, boolean adminKeyCreated) {
         this.vertx = vertx;
         this.storage = storage;
+        this.engine = engine;
         this.port = port;
         this.adminKey = adminKey;
         this.adminKeyCreated = adminKeyCreated;
@@ -58,11 +66,19 @@ public final class Gateway implements AutoCloseable {
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
                     "openai", new OpenAiProvider(vertx, config.upstream()));
             ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
+            CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
+            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
+                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs());
+            JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
+            jobCallbacks.attach(engine);
+            JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
-                    metrics, s::reachable, clock.instant().getEpochSecond());
+                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts);
+            engine.start(storage.soleInstance());
+            jobCallbacks.resumePending();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
-            return new Gateway(vertx, storage, port, admin.key(), admin.created());
+            return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());
         } catch (RuntimeException e) {
             if (storage != null) storage.close();
             vertx.close();
@@ -110,6 +126,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        engine.stop();
         await(vertx.close());
         storage.close();
     }

@@ -2,9 +2,15 @@ package dev.tokengate.app;
 
 import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.jobs.JobSignals;
+import dev.tokengate.jobs.JobStore;
 import dev.tokengate.store.jdbc.Database;
+import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
+import dev.tokengate.store.jdbc.JdbcJobStore;
+import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
+import dev.tokengate.store.memory.MemoryJobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,15 +18,19 @@ import java.nio.file.Files;
 /** The storage ports for the configured backend: in-memory, SQLite (the default) or PostgreSQL. */
 final class Storage implements AutoCloseable {
     final AccountStore accounts;
+    final JobStore jobs;
+    final JobSignals signals;
     private final Database database;
 
-    private Storage(AccountStore accounts, Database database) {
+    private Storage(AccountStore accounts, JobStore jobs, JobSignals signals, Database database) {
         this.accounts = accounts;
+        this.jobs = jobs;
+        this.signals = signals;
         this.database = database;
     }
 
     static Storage open(GatewayConfig.Storage cfg, int poolSize) {
-        if (cfg.inMemory()) return new Storage(new MemoryAccountStore(), null);
+        if (cfg.inMemory()) return new Storage(new MemoryAccountStore(), new MemoryJobStore(), JobSignals.LOCAL, null);
         String url = cfg.dbUrl();
         if (url == null) {
             try {
@@ -31,7 +41,13 @@ final class Storage implements AutoCloseable {
             url = "jdbc:sqlite:" + cfg.dataDir().resolve("tokengate.db");
         }
         Database db = Database.open(url, poolSize);
-        return new Storage(new JdbcAccountStore(db), db);
+        JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
+        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), signals, db);
+    }
+
+    /** True when no other instance can share this store (SQLite file, memory). */
+    boolean soleInstance() {
+        return database == null || database.dialect() == Dialect.SQLITE;
     }
 
     boolean reachable() {

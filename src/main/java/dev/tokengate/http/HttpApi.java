@@ -1,6 +1,8 @@
 package dev.tokengate.http;
 
 import dev.tokengate.accounts.AccountService;
+import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -20,7 +22,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
-                       RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch) {}
+                       RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
+                       JobService jobs, AccountStore accountStore) {}
 
     private HttpApi() {}
 
@@ -43,6 +46,7 @@ public final class HttpApi {
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
+        new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));

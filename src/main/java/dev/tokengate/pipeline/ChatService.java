@@ -55,7 +55,7 @@ public final class ChatService {
         if (i >= attempts.size()) return Future.failedFuture(last);
         Deployment d = attempts.get(i);
         long start = System.nanoTime();
-        return provider(d).chat(d, request).transform(ar -> {
+        return provider(d).chat(d, request.withModel(d.publicModel())).transform(ar -> {
             metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
             if (ar.succeeded()) {
                 ChatResponse r = ar.result().withModel(d.publicModel());
@@ -80,7 +80,7 @@ public final class ChatService {
         Deployment d = attempts.get(i);
         long start = System.nanoTime();
         UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
-        return provider(d).stream(d, request, capture).transform(ar -> {
+        return provider(d).stream(d, request.withModel(d.publicModel()), capture).transform(ar -> {
             metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
             if (ar.succeeded()) {
                 return Future.succeededFuture(new Served<Void>(null, d.publicModel(), d, capture.usage()));

@@ -54,6 +54,12 @@ public final class JdbcAccountStore implements AccountStore {
         return sql.update(q.revokeKey(), at.toEpochMilli(), keyId, userId) == 1;
     }
 
+    @Override
+    public String callbackSecret(String userId, String candidate) {
+        sql.update(q.insertSecret(), userId, candidate);
+        return sql.one(q.findSecret(), rs -> rs.getString(1), userId).orElseThrow();
+    }
+
     private static User user(ResultSet rs) throws SQLException {
         return new User(rs.getString("id"), rs.getString("name"), rs.getString("tier"), Instant.ofEpochMilli(rs.getLong("created_at")));
     }

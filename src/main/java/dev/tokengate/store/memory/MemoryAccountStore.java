@@ -14,6 +14,7 @@ public final class MemoryAccountStore implements AccountStore {
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> keyIdByHash = new ConcurrentHashMap<>();
+    private final Map<String, String> callbackSecrets = new ConcurrentHashMap<>();
 
     @Override
     public void createUser(User user) {
@@ -54,5 +55,10 @@ public final class MemoryAccountStore implements AccountStore {
         if (k == null || !k.userId().equals(userId) || !k.active()) return false;
         keys.put(keyId, new ApiKey(k.id(), k.userId(), k.name(), k.prefix(), k.hash(), k.createdAt(), at));
         return true;
+    }
+
+    @Override
+    public String callbackSecret(String userId, String candidate) {
+        return callbackSecrets.computeIfAbsent(userId, k -> candidate);
     }
 }

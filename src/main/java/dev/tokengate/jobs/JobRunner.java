@@ -1,0 +1,92 @@
+package dev.tokengate.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokengate.accounts.Secrets;
+import dev.tokengate.accounts.User;
+import dev.tokengate.cache.MessageCache;
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.ChatMessage;
+import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.ErrorKind;
+import dev.tokengate.core.Json;
+import dev.tokengate.pipeline.ChatService;
+import dev.tokengate.schema.JsonSchemas;
+import dev.tokengate.wire.openai.ChatEncoder;
+import dev.tokengate.wire.openai.ChatRequestDecoder;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Runs one attempt of a job: the message cache first, then the chat pipeline; a JSON answer is checked against the
+ * job's schema and asked for once more when it does not match.
+ */
+public final class JobRunner {
+    /** A failure that retrying cannot fix (for example output that twice failed its schema). */
+    public static final class PermanentFailure extends RuntimeException {
+        private final ApiException error;
+
+        PermanentFailure(ApiException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+
+        public ApiException error() { return error; }
+    }
+
+    private final ChatService chat;
+    private final MessageCache cache;
+
+    public JobRunner(ChatService chat, MessageCache cache) {
+        this.chat = chat;
+        this.cache = cache;
+    }
+
+    public Future<Job.Outcome> run(Job job, User user) {
+        ChatRequest request;
+        try {
+            request = ChatRequestDecoder.decode(Json.parse(job.request().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (ApiException e) {
+            return Future.failedFuture(new PermanentFailure(e));
+        }
+        String cacheKey = job.cacheTtlSeconds() == null ? null : cacheKey(job.userId(), request);
+        if (cacheKey != null) {
+            Job.Outcome hit = cache.get(cacheKey);
+            if (hit != null) {
+                return Future.succeededFuture(new Job.Outcome(hit.servedModel(), hit.result(), hit.response(), null, null, null,
+                        hit.promptTokens(), hit.completionTokens(), 0, true, 0L, 0L));
+            }
+        }
+        JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
+        long start = System.nanoTime();
+        return attempt(user, request, schema, true).map(served -> {
+            ChatResponse r = served.value();
+            long duration = System.nanoTime() - start;
+            Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), Json.text(ChatEncoder.response(r)), null, null,
+                    null, served.usage().promptTokens(), served.usage().completionTokens(),
+                    served.deployment().price().costMicros(served.usage()), false, duration, duration);
+            if (cacheKey != null) cache.put(cacheKey, outcome, job.cacheTtlSeconds());
+            return outcome;
+        });
+    }
+
+    private Future<ChatService.Served<ChatResponse>> attempt(User user, ChatRequest request, JsonNode schema, boolean mayRetry) {
+        return chat.complete(user, request).compose(served -> {
+            if (schema == null) return Future.succeededFuture(served);
+            List<String> errors = JsonSchemas.validate(schema, served.value().firstText());
+            if (errors.isEmpty()) return Future.succeededFuture(served);
+            if (mayRetry) return attempt(user, request, schema, false);
+            return Future.failedFuture(new PermanentFailure(new ApiException(ErrorKind.UPSTREAM_ERROR,
+                    "The model's output did not match the requested JSON schema after a retry: "
+                            + String.join("; ", errors.subList(0, Math.min(3, errors.size()))), null, "invalid_json_output")));
+        });
+    }
+
+    /** Same user, model, messages and response format: the identity of a cacheable request. */
+    static String cacheKey(String userId, ChatRequest r) {
+        StringBuilder sb = new StringBuilder(userId).append('\n').append(r.model()).append('\n');
+        for (ChatMessage m : r.messages()) sb.append(Json.text(ChatEncoder.message(m))).append('\n');
+        sb.append(r.responseFormat());
+        return Secrets.sha256Hex(sb.toString());
+    }
+}

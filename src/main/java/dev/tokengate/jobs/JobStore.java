@@ -1,0 +1,44 @@
+package dev.tokengate.jobs;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage port of the durable job queue. Blocking: call it off the event loop. Every state change of a running job is
+ * conditional on the caller still holding the job's lease, so a job whose lease moved on cannot be finished twice.
+ */
+public interface JobStore {
+    /** Inserts all jobs in one transaction. */
+    void insert(List<Job> jobs);
+
+    Optional<Job> find(String id);
+
+    Optional<Job> findByIdempotencyKey(String userId, String key);
+
+    /**
+     * Leases up to {@code limit} runnable jobs to {@code owner}: pending jobs that are due, and assigned jobs whose lease
+     * expired (their worker died). Each claim counts as an attempt.
+     */
+    List<Job> claim(String owner, long now, long leaseUntil, int limit);
+
+    /** Extends the leases of every job {@code owner} holds. */
+    int renewLeases(String owner, long leaseUntil, long now);
+
+    /** Puts the jobs {@code owner} holds back in the queue (clean shutdown). */
+    int release(String owner, long now);
+
+    /** Puts every assigned job back in the queue: for a single-instance store after a crash. */
+    int releaseAll(long now);
+
+    boolean complete(String id, String owner, Job.Outcome outcome, long now);
+
+    boolean fail(String id, String owner, Job.Outcome outcome, long now);
+
+    /** Back to pending, due at {@code runAfter}, keeping the error that caused the retry. */
+    boolean retryLater(String id, String owner, long runAfter, Job.Outcome lastError, long now);
+
+    /** Jobs that ended but whose callback was not delivered yet. */
+    List<Job> pendingCallbacks(int limit);
+
+    void recordCallback(String id, Job.CallbackStatus status, long now);
+}

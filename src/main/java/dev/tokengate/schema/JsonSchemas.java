@@ -1,0 +1,63 @@
+package dev.tokengate.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.tokengate.core.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * JSON Schema checks with networknt's validator (draft 2020-12 by default, or the draft a schema's $schema names).
+ * It is built on Jackson 3 while we use Jackson 2, so schemas and instances cross over as JSON text.
+ */
+public final class JsonSchemas {
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 2_000;
+    private static volatile Schema metaSchema;
+
+    private JsonSchemas() {}
+
+    /** Problems with a schema itself (empty when it is a valid JSON Schema). */
+    public static List<String> problemsWithSchema(JsonNode schema) {
+        if (!schema.isObject()) return List.of("a schema must be a JSON object");
+        try {
+            List<String> errors = meta().validate(Json.text(schema), InputFormat.JSON).stream().map(Error::toString).toList();
+            if (!errors.isEmpty()) return errors;
+            compile(Json.text(schema));
+            return List.of();
+        } catch (RuntimeException e) {
+            return List.of(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Validation errors of an instance (JSON text) against a schema; a non-JSON instance is one error. */
+    public static List<String> validate(JsonNode schema, String instanceJson) {
+        if (Json.parseOrNull(instanceJson) == null) return List.of("the output is not JSON");
+        return compile(Json.text(schema)).validate(instanceJson, InputFormat.JSON).stream().map(Error::toString).toList();
+    }
+
+    private static Schema compile(String schemaText) {
+        Schema s = COMPILED.get(schemaText);
+        if (s != null) return s;
+        s = REGISTRY.getSchema(schemaText, InputFormat.JSON);
+        if (COMPILED.size() > MAX_CACHED) COMPILED.clear();
+        COMPILED.put(schemaText, s);
+        return s;
+    }
+
+    private static Schema meta() {
+        Schema m = metaSchema;
+        if (m == null) {
+            m = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+            metaSchema = m;
+        }
+        return m;
+    }
+}

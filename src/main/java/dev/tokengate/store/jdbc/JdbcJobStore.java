@@ -1,0 +1,144 @@
+package dev.tokengate.store.jdbc;
+
+import dev.tokengate.jobs.Job;
+import dev.tokengate.jobs.JobStatus;
+import dev.tokengate.jobs.JobStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+public final class JdbcJobStore implements JobStore {
+    private final DataSource ds;
+    private final Sql sql;
+    private final JobSql q;
+
+    public JdbcJobStore(Database db) {
+        this.ds = db.dataSource();
+        this.sql = new Sql(ds);
+        this.q = JobSql.of(db.dialect());
+    }
+
+    @Override
+    public void insert(List<Job> jobs) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(q.insert())) {
+                for (Job j : jobs) {
+                    Sql.bind(ps, row(j));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new Sql.StorageException(e);
+        }
+    }
+
+    private static Object[] row(Job j) {
+        Job.Outcome o = j.outcome();
+        Job.CallbackStatus cb = j.callbackStatus();
+        return new Object[]{j.id(), j.userId(), j.kind(), j.batchId(), j.customId(), j.status().wire(), j.model(), j.request(),
+                j.outputSchema(), j.cacheTtlSeconds(), j.idempotencyKey(), j.callback(), j.attempts(), j.leaseOwner(),
+                j.leaseExpiresAt(), j.runAfter(),
+                o == null ? null : o.servedModel(), o == null ? null : o.result(), o == null ? null : o.response(),
+                o == null ? null : o.error(), o == null ? null : o.errorCode(), o == null ? null : o.errorStatus(),
+                o == null ? null : o.promptTokens(), o == null ? null : o.completionTokens(), o == null ? null : o.costMicros(),
+                o != null && o.cacheHit() ? 1 : 0, o == null ? null : o.ttftNs(), o == null ? null : o.durationNs(),
+                cb.state(), cb.attempts(), cb.statusCode(), cb.error(), cb.sentAt(),
+                j.createdAt(), j.updatedAt(), j.completedAt()};
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        return sql.one(q.find(), JdbcJobStore::job, id);
+    }
+
+    @Override
+    public Optional<Job> findByIdempotencyKey(String userId, String key) {
+        return sql.one(q.findByIdempotencyKey(), JdbcJobStore::job, userId, key);
+    }
+
+    @Override
+    public List<Job> claim(String owner, long now, long leaseUntil, int limit) {
+        return sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit);
+    }
+
+    @Override
+    public int renewLeases(String owner, long leaseUntil, long now) {
+        return sql.update(q.renewLeases(), leaseUntil, owner);
+    }
+
+    @Override
+    public int release(String owner, long now) {
+        return sql.update(q.release(), now, now, owner);
+    }
+
+    @Override
+    public int releaseAll(long now) {
+        return sql.update(q.releaseAll(), now, now);
+    }
+
+    @Override
+    public boolean complete(String id, String owner, Job.Outcome o, long now) {
+        return sql.update(q.complete(), finish(id, owner, o, now)) == 1;
+    }
+
+    @Override
+    public boolean fail(String id, String owner, Job.Outcome o, long now) {
+        return sql.update(q.fail(), finish(id, owner, o, now)) == 1;
+    }
+
+    private static Object[] finish(String id, String owner, Job.Outcome o, long now) {
+        return new Object[]{o.servedModel(), o.result(), o.response(), o.error(), o.errorCode(), o.errorStatus(),
+                o.promptTokens(), o.completionTokens(), o.costMicros(), o.cacheHit() ? 1 : 0, o.ttftNs(), o.durationNs(),
+                now, now, id, owner};
+    }
+
+    @Override
+    public boolean retryLater(String id, String owner, long runAfter, Job.Outcome e, long now) {
+        return sql.update(q.retryLater(), runAfter, e.error(), e.errorCode(), e.errorStatus(), now, id, owner) == 1;
+    }
+
+    @Override
+    public List<Job> pendingCallbacks(int limit) {
+        return sql.list(q.pendingCallbacks(), JdbcJobStore::job, limit);
+    }
+
+    @Override
+    public void recordCallback(String id, Job.CallbackStatus s, long now) {
+        sql.update(q.recordCallback(), s.state(), s.attempts(), s.statusCode(), s.error(), s.sentAt(), now, id);
+    }
+
+    static Job job(ResultSet rs) throws SQLException {
+        String served = rs.getString("served_model");
+        String error = rs.getString("error");
+        Job.Outcome outcome = served == null && error == null && rs.getString("result") == null ? null
+                : new Job.Outcome(served, rs.getString("result"), rs.getString("response"), error, rs.getString("error_code"),
+                        nullableInt(rs, "error_status"), rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+                        rs.getLong("cost_micros"), rs.getInt("cache_hit") == 1, Sql.nullableLong(rs, "ttft_ns"),
+                        Sql.nullableLong(rs, "duration_ns"));
+        Job.CallbackStatus cb = new Job.CallbackStatus(rs.getString("callback_state"), rs.getInt("callback_attempts"),
+                nullableInt(rs, "callback_status_code"), rs.getString("callback_error"), Sql.nullableLong(rs, "callback_sent_at"));
+        return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("kind"), rs.getString("batch_id"),
+                rs.getString("custom_id"), JobStatus.fromWire(rs.getString("status")), rs.getString("model"),
+                rs.getString("request"), rs.getString("output_schema"), nullableInt(rs, "cache_ttl_seconds"),
+                rs.getString("idempotency_key"), rs.getString("callback"), rs.getInt("attempts"), rs.getString("lease_owner"),
+                Sql.nullableLong(rs, "lease_expires_at"), rs.getLong("run_after"), outcome, cb, rs.getLong("created_at"),
+                rs.getLong("updated_at"), Sql.nullableLong(rs, "completed_at"));
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}
