@@ -3,6 +3,8 @@ package dev.tokengate.app;
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
+import dev.tokengate.batches.BatchFactory;
+import dev.tokengate.batches.BatchService;
 import dev.tokengate.cache.MessageCache;
 import dev.tokengate.callbacks.CallbackSender;
 import dev.tokengate.jobs.JobCallbacks;
@@ -72,10 +74,13 @@ public final class Gateway implements AutoCloseable {
             JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
             jobCallbacks.attach(engine);
             JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);
+            BatchService batches = new BatchService(vertx, storage.batches, engine, storage.accounts, callbacks, clock);
+            BatchFactory batchFactory = new BatchFactory(catalog, config.tiers(), config.batches(), clock);
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
-                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts);
+                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory);
             engine.start(storage.soleInstance());
+            batches.start();
             jobCallbacks.resumePending();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
             return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());

@@ -1,15 +1,18 @@
 package dev.tokengate.app;
 
 import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.batches.BatchStore;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.jobs.JobSignals;
 import dev.tokengate.jobs.JobStore;
 import dev.tokengate.store.jdbc.Database;
 import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
+import dev.tokengate.store.jdbc.JdbcBatchStore;
 import dev.tokengate.store.jdbc.JdbcJobStore;
 import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
+import dev.tokengate.store.memory.MemoryBatchStore;
 import dev.tokengate.store.memory.MemoryJobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,18 +22,23 @@ import java.nio.file.Files;
 final class Storage implements AutoCloseable {
     final AccountStore accounts;
     final JobStore jobs;
+    final BatchStore batches;
     final JobSignals signals;
     private final Database database;
 
-    private Storage(AccountStore accounts, JobStore jobs, JobSignals signals, Database database) {
+    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, JobSignals signals, Database database) {
         this.accounts = accounts;
         this.jobs = jobs;
+        this.batches = batches;
         this.signals = signals;
         this.database = database;
     }
 
     static Storage open(GatewayConfig.Storage cfg, int poolSize) {
-        if (cfg.inMemory()) return new Storage(new MemoryAccountStore(), new MemoryJobStore(), JobSignals.LOCAL, null);
+        if (cfg.inMemory()) {
+            MemoryJobStore jobs = new MemoryJobStore();
+            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), JobSignals.LOCAL, null);
+        }
         String url = cfg.dbUrl();
         if (url == null) {
             try {
@@ -42,7 +50,7 @@ final class Storage implements AutoCloseable {
         }
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
-        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), signals, db);
+        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), signals, db);
     }
 
     /** True when no other instance can share this store (SQLite file, memory). */

@@ -175,12 +175,17 @@ public final class ConfigLoader {
                 f.integer(c, "callbacks.timeout_ms", 1, 600_000),
                 f.integer(c, "callbacks.max_attempts", 1, 100),
                 f.integer(c, "callbacks.window_seconds", 1, 7 * 86_400));
+        JsonNode b = root.path("batches");
+        var batches = new GatewayConfig.Batches(
+                f.integer(b, "batches.expiry_hours", 1, 24 * 365),
+                f.integer(b, "batches.max_requests", 1, 1_000_000),
+                f.longValue(b, "batches.max_file_bytes", 1024, 1L << 34));
         String adminKey = root.path("admin_key").isTextual() ? root.path("admin_key").asText() : null;
         if (adminKey != null && adminKey.length() < 16) {
             throw new ConfigException("admin_key (TOKENGATE_ADMIN_KEY): must be at least 16 characters, got <masked> of "
                     + adminKey.length());
         }
-        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, adminKey);
+        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, adminKey);
     }
 
     private static List<GatewayConfig.Model> models(JsonNode node, Fields f, Map<String, String> env) {

@@ -15,6 +15,7 @@ public record GatewayConfig(
         Map<String, Tier> tiers,
         Jobs jobs,
         Callbacks callbacks,
+        Batches batches,
         String adminKey) {
 
     public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
@@ -49,6 +50,9 @@ public record GatewayConfig(
     }
 
     public record Jobs(int workers, int leaseSeconds, int maxAttempts, String defaultModel) {}
+
+    /** @param maxFileBytes the largest file accepted by POST /v1/files */
+    public record Batches(int expiryHours, int maxRequests, long maxFileBytes) {}
 
     public record Callbacks(boolean allowPrivateNetworks, int timeoutMs, int maxAttempts, int windowSeconds) {}
 

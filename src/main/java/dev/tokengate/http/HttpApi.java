@@ -2,6 +2,8 @@ package dev.tokengate.http;
 
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.batches.BatchFactory;
+import dev.tokengate.batches.BatchService;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
@@ -23,7 +25,7 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
-                       JobService jobs, AccountStore accountStore) {}
+                       JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory) {}
 
     private HttpApi() {}
 
@@ -47,6 +49,7 @@ public final class HttpApi {
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
+        new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));

@@ -127,6 +127,12 @@ public final class JobEngine {
         }
     }
 
+    /** New work was stored directly (for example a batch's items): claim it here and tell other instances. */
+    public void kick() {
+        signals.publishQueued();
+        vertx.runOnContext(v -> wake());
+    }
+
     /** Claims due jobs into free slots. Never runs two claims at once; a wake during a claim triggers one more. */
     void wake() {
         if (stopped) return;

@@ -44,7 +44,7 @@ public final class JdbcJobStore implements JobStore {
         }
     }
 
-    private static Object[] row(Job j) {
+    static Object[] row(Job j) {
         Job.Outcome o = j.outcome();
         Job.CallbackStatus cb = j.callbackStatus();
         return new Object[]{j.id(), j.userId(), j.kind(), j.batchId(), j.customId(), j.status().wire(), j.model(), j.request(),

@@ -108,6 +108,17 @@ public final class MemoryJobStore implements JobStore {
         if (j != null) jobs.put(id, with(j, j.status(), j.leaseOwner(), j.leaseExpiresAt(), j.attempts(), j.runAfter(), j.outcome(), status, now, j.completedAt()));
     }
 
+    /** Items of a batch, in id order (batch item ids sort in creation order). */
+    public synchronized List<Job> byBatch(String batchId) {
+        return jobs.values().stream().filter(j -> batchId.equals(j.batchId())).sorted(Comparator.comparing(Job::id)).toList();
+    }
+
+    public synchronized int cancelPending(String batchId, String reason, long now) {
+        return update(j -> batchId.equals(j.batchId()) && j.status() == JobStatus.PENDING,
+                j -> with(j, JobStatus.CANCELLED, null, null, j.attempts(), j.runAfter(),
+                        Job.Outcome.failure(reason, "batch_cancelled", 499), j.callbackStatus(), now, now));
+    }
+
     private int update(java.util.function.Predicate<Job> which, UnaryOperator<Job> change) {
         int n = 0;
         for (var e : jobs.entrySet()) {

@@ -1,0 +1,128 @@
+package dev.tokengate.store.memory;
+
+import dev.tokengate.batches.Batch;
+import dev.tokengate.batches.BatchCounts;
+import dev.tokengate.batches.BatchStatus;
+import dev.tokengate.batches.BatchStore;
+import dev.tokengate.jobs.Job;
+import dev.tokengate.jobs.JobStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Batches in memory; items live in the {@link MemoryJobStore} like every job. */
+public final class MemoryBatchStore implements BatchStore {
+    private final MemoryJobStore jobs;
+    private final Map<String, Batch> batches = new LinkedHashMap<>();
+
+    public MemoryBatchStore(MemoryJobStore jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void create(Batch batch, List<Job> items) {
+        synchronized (jobs) {
+            synchronized (this) {
+                if (batches.containsKey(batch.id())) throw new IllegalStateException("duplicate batch id");
+                jobs.insert(items);
+                batches.put(batch.id(), batch);
+            }
+        }
+    }
+
+    @Override
+    public synchronized Optional<Batch> find(String id) {
+        return Optional.ofNullable(batches.get(id));
+    }
+
+    @Override
+    public synchronized List<Batch> list(String userId, String api, String after, String before, int limit, boolean ascending) {
+        Comparator<Batch> order = Comparator.comparingLong(Batch::createdAt).thenComparing(Batch::id);
+        if (!ascending) order = order.reversed();
+        List<Batch> mine = batches.values().stream().filter(b -> b.userId().equals(userId) && b.api().equals(api)).sorted(order).toList();
+        int from = 0;
+        int to = mine.size();
+        if (after != null) {
+            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(after)) from = i + 1;
+        }
+        if (before != null) {
+            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(before)) to = i;
+        }
+        if (from >= to) return List.of();
+        return mine.subList(from, to).stream().limit(limit).toList();
+    }
+
+    @Override
+    public BatchCounts counts(String batchId) {
+        int pending = 0, running = 0, completed = 0, failed = 0, cancelled = 0;
+        long prompt = 0, completion = 0;
+        Long ttft = null;
+        List<Job> items = jobs.byBatch(batchId);
+        for (Job j : items) {
+            switch (j.status()) {
+                case PENDING -> pending++;
+                case ASSIGNED -> running++;
+                case COMPLETED -> completed++;
+                case FAILED -> failed++;
+                case CANCELLED -> cancelled++;
+            }
+            if (j.status() == JobStatus.COMPLETED && j.outcome() != null) {
+                prompt += j.outcome().promptTokens();
+                completion += j.outcome().completionTokens();
+                if (j.outcome().ttftNs() != null && (ttft == null || j.outcome().ttftNs() < ttft)) ttft = j.outcome().ttftNs();
+            }
+        }
+        return new BatchCounts(items.size(), pending, running, completed, failed, cancelled, prompt, completion, ttft);
+    }
+
+    @Override
+    public List<Job> items(String batchId) {
+        return jobs.byBatch(batchId);
+    }
+
+    @Override
+    public synchronized boolean transition(String id, List<BatchStatus> from, BatchStatus to, long now, Long ttftNs,
+                                           Long totalDurationNs, String outputFileId, String errorFileId) {
+        Batch b = batches.get(id);
+        if (b == null || !from.contains(b.status())) return false;
+        batches.put(id, new Batch(b.id(), b.userId(), b.api(), to, b.agentId(), b.endpoint(), b.inputFileId(),
+                outputFileId != null ? outputFileId : b.outputFileId(), errorFileId != null ? errorFileId : b.errorFileId(),
+                b.completionWindow(), b.metadata(), b.errors(), b.callbackUrl(),
+                to.active() || b.callbackUrl() == null ? b.callbackStatus() : new Job.CallbackStatus("pending", 0, null, null, null),
+                b.total(), ttftNs != null ? ttftNs : b.ttftNs(), totalDurationNs != null ? totalDurationNs : b.totalDurationNs(),
+                b.createdAt(), now,
+                to == BatchStatus.IN_PROGRESS ? Long.valueOf(now) : b.inProgressAt(),
+                to == BatchStatus.FINALIZING ? Long.valueOf(now) : b.finalizingAt(),
+                to == BatchStatus.COMPLETED ? Long.valueOf(now) : b.completedAt(),
+                to == BatchStatus.FAILED ? Long.valueOf(now) : b.failedAt(),
+                to == BatchStatus.CANCELLING ? Long.valueOf(now) : b.cancellingAt(),
+                to == BatchStatus.CANCELLED ? Long.valueOf(now) : b.cancelledAt(),
+                b.expiresAt(), to == BatchStatus.EXPIRED ? Long.valueOf(now) : b.expiredAt()));
+        return true;
+    }
+
+    @Override
+    public int cancelPendingItems(String batchId, String reason, long now) {
+        return jobs.cancelPending(batchId, reason, now);
+    }
+
+    @Override
+    public synchronized List<String> activeBatchIds(int limit) {
+        List<String> out = new ArrayList<>();
+        for (Batch b : batches.values()) if (b.status().active() && out.size() < limit) out.add(b.id());
+        return out;
+    }
+
+    @Override
+    public synchronized void recordCallback(String id, Job.CallbackStatus status, long now) {
+        Batch b = batches.get(id);
+        if (b == null) return;
+        batches.put(id, new Batch(b.id(), b.userId(), b.api(), b.status(), b.agentId(), b.endpoint(), b.inputFileId(),
+                b.outputFileId(), b.errorFileId(), b.completionWindow(), b.metadata(), b.errors(), b.callbackUrl(), status,
+                b.total(), b.ttftNs(), b.totalDurationNs(), b.createdAt(), now, b.inProgressAt(), b.finalizingAt(),
+                b.completedAt(), b.failedAt(), b.cancellingAt(), b.cancelledAt(), b.expiresAt(), b.expiredAt()));
+    }
+}

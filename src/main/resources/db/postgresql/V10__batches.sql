@@ -1,0 +1,36 @@
+CREATE TABLE batches (
+    id                   VARCHAR(64) PRIMARY KEY,
+    user_id              VARCHAR(64) NOT NULL,
+    api                  VARCHAR(16) NOT NULL,
+    status               VARCHAR(16) NOT NULL,
+    agent_id             VARCHAR(200),
+    endpoint             VARCHAR(64),
+    input_file_id        VARCHAR(64),
+    output_file_id       VARCHAR(64),
+    error_file_id        VARCHAR(64),
+    completion_window    VARCHAR(16),
+    metadata             TEXT,
+    errors               TEXT,
+    callback_url         TEXT,
+    callback_state       VARCHAR(16),
+    callback_attempts    INTEGER NOT NULL DEFAULT 0,
+    callback_status_code INTEGER,
+    callback_error       TEXT,
+    callback_sent_at     BIGINT,
+    total                INTEGER NOT NULL,
+    ttft_ns              BIGINT,
+    total_duration_ns    BIGINT,
+    created_at           BIGINT NOT NULL,
+    updated_at           BIGINT NOT NULL,
+    in_progress_at       BIGINT,
+    finalizing_at        BIGINT,
+    completed_at         BIGINT,
+    failed_at            BIGINT,
+    cancelling_at        BIGINT,
+    cancelled_at         BIGINT,
+    expires_at           BIGINT NOT NULL,
+    expired_at           BIGINT
+);
+
+CREATE INDEX batches_user ON batches (user_id, api, created_at, id);
+CREATE INDEX batches_active ON batches (created_at) WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling');
