@@ -197,6 +197,44 @@ abstract class AccountStoreContract {
         }
     }
 
+    @Test
+    void firstCallbackSecretIsKeptAndLaterCandidatesIgnored() {
+        store.createUser(user("user_alice", 0));
+
+        assertThat(store.callbackSecret("user_alice", "whsec_first")).isEqualTo("whsec_first");
+        assertThat(store.callbackSecret("user_alice", "whsec_second")).isEqualTo("whsec_first");
+    }
+
+    @Test
+    void callbackSecretsAreKeptPerUser() {
+        store.createUser(user("user_alice", 0));
+        store.createUser(user("user_bob", 0));
+
+        store.callbackSecret("user_alice", "whsec_alice");
+        assertThat(store.callbackSecret("user_bob", "whsec_bob")).isEqualTo("whsec_bob");
+        assertThat(store.callbackSecret("user_alice", "whsec_other")).isEqualTo("whsec_alice");
+    }
+
+    @Test
+    void threadsRacingForTheFirstCallbackSecretAllGetTheSameOne() throws Exception {
+        int threads = 8;
+        store.createUser(user("user_busy", 0));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> secrets = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                String candidate = "whsec_" + t;
+                secrets.add(pool.submit(() -> {
+                    start.await();
+                    return store.callbackSecret("user_busy", candidate);
+                }));
+            }
+            start.countDown();
+            String winner = secrets.get(0).get();
+            for (Future<String> f : secrets) assertThat(f.get()).isEqualTo(winner);
+        }
+    }
+
     private static User user(String id, int secondsAfterT0) {
         return new User(id, "name of " + id, "user_pro", T0.plusSeconds(secondsAfterT0));
     }

@@ -51,9 +51,9 @@ public final class StoreBackends {
         return new Fixture(kind);
     }
 
-    /** A migrated SQLite database in a new file under {@code dir}. */
-    public static Database openSqlite(Path dir) {
-        return Database.open("jdbc:sqlite:" + dir.resolve("tokengate.db"), POOL_SIZE);
+    /** The JDBC URL of a SQLite database file in {@code dir}. */
+    public static String sqliteUrl(Path dir) {
+        return "jdbc:sqlite:" + dir.resolve("tokengate.db");
     }
 
     public static final class Fixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
@@ -61,6 +61,7 @@ public final class StoreBackends {
         private Path sqliteDir;
         private PostgresSchema schema;
         private Database database;
+        private String jdbcUrl;
         private boolean opened;
 
         private Fixture(Kind kind) {
@@ -75,6 +76,12 @@ public final class StoreBackends {
             return database;
         }
 
+        /** The JDBC URL of {@link #database()}, for components that open connections of their own; null for memory. */
+        public String jdbcUrl() {
+            database();
+            return jdbcUrl;
+        }
+
         @Override
         public void beforeAll(ExtensionContext context) throws IOException {
             opened = true;
@@ -82,11 +89,13 @@ public final class StoreBackends {
                 case MEMORY -> { }
                 case SQLITE -> {
                     sqliteDir = Files.createTempDirectory("tokengate-store");
-                    database = openSqlite(sqliteDir);
+                    jdbcUrl = sqliteUrl(sqliteDir);
+                    database = Database.open(jdbcUrl, POOL_SIZE);
                 }
                 case POSTGRESQL -> {
                     schema = PostgresSchema.create();
-                    database = Database.open(schema.jdbcUrl(), POOL_SIZE);
+                    jdbcUrl = schema.jdbcUrl();
+                    database = Database.open(jdbcUrl, POOL_SIZE);
                 }
             }
         }
