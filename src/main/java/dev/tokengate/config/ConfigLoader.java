@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,22 +286,45 @@ public final class ConfigLoader {
         if (raw == null || raw.isBlank()) return null;
         if (raw.equals("memory") || raw.startsWith("jdbc:sqlite:") || raw.startsWith("jdbc:postgresql:")) return raw;
         if (raw.startsWith("sqlite:")) return "jdbc:" + raw;
-        if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) {
-            URI uri = URI.create(raw);
-            StringBuilder url = new StringBuilder("jdbc:postgresql://").append(uri.getHost())
-                    .append(uri.getPort() > 0 ? ":" + uri.getPort() : "").append(uri.getRawPath());
+        if (raw.startsWith("postgresql://") || raw.startsWith("postgres://")) return postgresqlJdbcUrl(raw, field);
+        throw new ConfigException(field + ": expected postgresql://..., jdbc:postgresql:..., sqlite:PATH or memory, got '"
+                + masked(raw) + "'");
+    }
+
+    /**
+     * The authority is read raw because {@link URI#getHost()} rejects names like {@code tokengate_db}. User and password
+     * are percent-decoded, then encoded again because pgjdbc decodes the values of URL parameters.
+     */
+    private static String postgresqlJdbcUrl(String raw, String field) {
+        try {
+            URI uri = new URI(raw);
+            String authority = uri.getRawAuthority();
+            int at = authority == null ? -1 : authority.lastIndexOf('@');
+            String hostPort = authority == null ? "" : authority.substring(at + 1);
+            if (hostPort.isEmpty() || hostPort.startsWith(":")) throw new IllegalArgumentException("no host");
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             List<String> params = new ArrayList<>();
             if (uri.getRawQuery() != null) params.add(uri.getRawQuery());
-            if (uri.getRawUserInfo() != null) {
-                String[] up = uri.getRawUserInfo().split(":", 2);
-                params.add("user=" + URLDecoder.decode(up[0], StandardCharsets.UTF_8));
-                if (up.length > 1) params.add("password=" + URLDecoder.decode(up[1], StandardCharsets.UTF_8));
+            if (at >= 0) {
+                String[] userPassword = authority.substring(0, at).split(":", 2);
+                params.add("user=" + reencode(userPassword[0]));
+                if (userPassword.length > 1) params.add("password=" + reencode(userPassword[1]));
             }
-            if (!params.isEmpty()) url.append('?').append(String.join("&", params));
-            return url.toString();
+            return "jdbc:postgresql://" + hostPort + path + (params.isEmpty() ? "" : "?" + String.join("&", params));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new ConfigException(field + ": not a valid postgresql://user:password@host:port/database URL: '"
+                    + masked(raw) + "'");
         }
-        throw new ConfigException(field + ": expected postgresql://..., jdbc:postgresql:..., sqlite:PATH or memory, got '"
-                + raw.replaceAll("//[^@/]*@", "//<masked>@") + "'");
+    }
+
+    /** Percent-decodes a URL part ('+' stays a plus sign) and encodes it as a URL parameter value. */
+    private static String reencode(String rawPart) {
+        String decoded = URLDecoder.decode(rawPart.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return URLEncoder.encode(decoded, StandardCharsets.UTF_8);
+    }
+
+    private static String masked(String url) {
+        return url.replaceAll("//.*@", "//<masked>@");
     }
 
     /** Typed field readers that name the field in every error. */

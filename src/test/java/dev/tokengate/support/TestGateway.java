@@ -42,8 +42,24 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path configFile, Map<String, String> overrides, Map<String, String> env) {
+        return start(configFile, overrides, env, true);
+    }
+
+    /**
+     * Starts without a configured admin key, as {@code serve} does when TOKENGATE_ADMIN_KEY is unset: the gateway
+     * reuses the key stored in {@code dataDir} or creates it. {@link #adminKey()} tells which key it uses.
+     */
+    public static TestGateway startWithStoredAdminKey(Path dataDir, Map<String, String> overrides) {
+        Map<String, String> o = new HashMap<>(overrides);
+        o.put("storage.data_dir", dataDir.toString());
+        return start(null, o, Map.of(), false);
+    }
+
+    private static TestGateway start(Path configFile, Map<String, String> overrides, Map<String, String> env,
+                                     boolean withAdminKey) {
         try {
-            Path dataDir = Files.createTempDirectory("tokengate-test");
+            String dataDirOverride = overrides.get("storage.data_dir");
+            Path dataDir = dataDirOverride != null ? Path.of(dataDirOverride) : Files.createTempDirectory("tokengate-test");
             Map<String, String> o = new HashMap<>();
             o.put("server.port", "0");
             o.put("server.event_loops", "2");
@@ -51,7 +67,7 @@ public final class TestGateway implements AutoCloseable {
             o.put("storage.db_url", "memory");
             o.put("simulated.ttft_ms", "0");
             o.put("simulated.tokens_per_second", "0");
-            o.put("admin_key", ADMIN_KEY);
+            if (withAdminKey) o.put("admin_key", ADMIN_KEY);
             o.putAll(overrides);
             GatewayConfig config = ConfigLoader.load(configFile, env, o);
             return new TestGateway(Gateway.start(config, env), dataDir);
@@ -68,6 +84,9 @@ public final class TestGateway implements AutoCloseable {
     public String openAiBaseUrl() { return baseUrl() + "/v1"; }
 
     public Path dataDir() { return dataDir; }
+
+    /** The admin key this gateway accepts: {@link #ADMIN_KEY} unless started with a stored admin key. */
+    public String adminKey() { return gateway.adminKey(); }
 
     public Gateway gateway() { return gateway; }
 
