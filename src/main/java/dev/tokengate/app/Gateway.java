@@ -5,7 +5,11 @@ import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
+import dev.tokengate.cache.ImageVault;
 import dev.tokengate.cache.MessageCache;
+import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.provider.local.LocalEmbeddingProvider;
+import dev.tokengate.provider.simulated.SimulatedImageProvider;
 import dev.tokengate.callbacks.CallbackSender;
 import dev.tokengate.jobs.JobCallbacks;
 import dev.tokengate.jobs.JobEngine;
@@ -64,9 +68,13 @@ public final class Gateway implements AutoCloseable {
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
             User adminUser = accounts.ensureAdminUser();
             ModelCatalog catalog = new ModelCatalog(config.models(), env);
+            OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream());
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
-                    "openai", new OpenAiProvider(vertx, config.upstream()));
+                    "openai", openai);
+            MediaService media = new MediaService(catalog,
+                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), metrics);
             ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
@@ -78,7 +86,8 @@ public final class Gateway implements AutoCloseable {
             BatchFactory batchFactory = new BatchFactory(catalog, config.tiers(), config.batches(), clock);
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
-                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory);
+                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
+                    media, new ImageVault(clock));
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

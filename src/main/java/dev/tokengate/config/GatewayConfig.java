@@ -34,7 +34,11 @@ public record GatewayConfig(
      * A public model. Either it has deployments, or it is a routing alias whose {@code candidates} are other public
      * models tried in order (the first the caller's tier allows, moving on when one fails).
      */
-    public record Model(String name, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates) {
+    public record Model(String name, String type, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates) {
+        public static final String CHAT = "chat";
+        public static final String EMBEDDING = "embedding";
+        public static final String IMAGE = "image";
+
         public boolean isAlias() { return !candidates.isEmpty(); }
     }
 

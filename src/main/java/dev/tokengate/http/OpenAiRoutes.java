@@ -67,7 +67,7 @@ final class OpenAiRoutes {
         o.put("object", "list");
         ArrayNode data = o.putArray("data");
         for (GatewayConfig.Model m : catalog.all()) {
-            if (tier != null && tier.allows(m.name())) data.add(model(m));
+            if (tier != null && ModelCatalog.visibleTo(m, tier)) data.add(model(m));
         }
         Responses.json(ctx, 200, o);
     }

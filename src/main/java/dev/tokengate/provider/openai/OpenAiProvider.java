@@ -7,6 +7,8 @@ import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.Deployment;
+import dev.tokengate.core.EmbeddingProvider;
+import dev.tokengate.core.ImageProvider;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp, Groq, Together ...). Pooled keep-alive connections;
  * streams are relayed chunk by chunk as they arrive; connect, first-byte and idle timeouts.
  */
-public final class OpenAiProvider implements Provider {
+public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageProvider {
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final GatewayConfig.Upstream limits;
@@ -108,13 +110,78 @@ public final class OpenAiProvider implements Provider {
         });
     }
 
+    @Override
+    public Future<EmbeddingProvider.Result> embed(Deployment d, EmbeddingProvider.Request request) {
+        var body = Json.object();
+        body.put("model", d.upstreamModel());
+        if (request.texts() != null) {
+            var arr = body.putArray("input");
+            request.texts().forEach(arr::add);
+        } else {
+            body.set("input", request.rawInput());
+        }
+        body.put("encoding_format", "float");
+        if (request.dimensions() != null) body.put("dimensions", request.dimensions());
+        if (request.user() != null) body.put("user", request.user());
+        return postJson(d, "/embeddings", Json.bytes(body)).map(json -> {
+            java.util.List<float[]> vectors = new java.util.ArrayList<>();
+            for (JsonNode item : json.path("data")) {
+                JsonNode e = item.path("embedding");
+                float[] v = new float[e.size()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) e.get(i).asDouble();
+                vectors.add(v);
+            }
+            if (vectors.isEmpty()) throw malformed(d, new IllegalStateException("no 'data' in the embeddings answer"));
+            return new EmbeddingProvider.Result(vectors, json.path("usage").path("prompt_tokens").asInt(0));
+        });
+    }
+
+    @Override
+    public Future<ImageProvider.Result> generate(Deployment d, ImageProvider.Request request) {
+        var body = Json.object();
+        body.put("model", d.upstreamModel());
+        body.put("prompt", request.prompt());
+        body.put("n", request.n());
+        if (request.size() != null) body.put("size", request.size());
+        if (request.quality() != null) body.put("quality", request.quality());
+        if (request.style() != null) body.put("style", request.style());
+        if (!d.upstreamModel().startsWith("gpt-image")) body.put("response_format", request.b64() ? "b64_json" : "url");
+        return postJson(d, "/images/generations", Json.bytes(body)).map(json -> {
+            java.util.List<ImageProvider.Image> images = new java.util.ArrayList<>();
+            for (JsonNode item : json.path("data")) {
+                images.add(new ImageProvider.Image(null, item.path("url").isTextual() ? item.path("url").asText() : null,
+                        item.path("b64_json").isTextual() ? item.path("b64_json").asText() : null,
+                        item.path("revised_prompt").isTextual() ? item.path("revised_prompt").asText() : null));
+            }
+            return new ImageProvider.Result(images);
+        });
+    }
+
+    /** POSTs a JSON body to an upstream path and parses the JSON answer, mapping errors like chat does. */
+    private Future<JsonNode> postJson(Deployment d, String path, byte[] body) {
+        return send(d, path, body).compose(resp -> resp.body().transform(ar -> {
+            if (ar.failed()) return Future.failedFuture(transportError(ar.cause(), d));
+            if (resp.statusCode() / 100 != 2) {
+                return Future.failedFuture(OpenAiErrorMapper.fromStatus(resp.statusCode(), ar.result().toString(),
+                        resp.getHeader("retry-after"), d.id()));
+            }
+            JsonNode json = Json.parseOrNull(ar.result().toString());
+            if (json == null || !json.isObject()) return Future.failedFuture(malformed(d, new IllegalStateException("not a JSON object")));
+            return Future.succeededFuture(json);
+        }));
+    }
+
     private static void fail(Promise<Void> done, HttpClientResponse resp, ApiException e) {
         if (done.tryFail(e)) resp.request().reset();
     }
 
     private Future<HttpClientResponse> send(Deployment d, byte[] body) {
+        return send(d, "/chat/completions", body);
+    }
+
+    private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(d.baseUrl() + "/chat/completions")
+                .setAbsoluteURI(d.baseUrl() + path)
                 .setIdleTimeout(limits.idleTimeoutMs());
         Promise<HttpClientResponse> result = Promise.promise();
         client.request(opts).onComplete(ar -> {
