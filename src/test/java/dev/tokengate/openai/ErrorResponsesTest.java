@@ -63,6 +63,21 @@ class ErrorResponsesTest {
         assertError(chat("[1,2,3]"), 400);
     }
 
+    @Test
+    void deeplyNestedBodyIs400() {
+        assertError(chat(withUserMessage("\"metadata\":" + "[".repeat(5000) + "]".repeat(5000))), 400);
+    }
+
+    @Test
+    void bodyThatIsNotUtf8Is400() {
+        byte[] latin1 = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        TestGateway.Resp r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + CHAT)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)), key);
+
+        assertError(r, 400);
+    }
+
     static Stream<Arguments> invalidBodies() {
         return Stream.of(
                 Arguments.of("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
@@ -78,6 +93,9 @@ class ErrorResponsesTest {
                 Arguments.of(withUserMessage("\"max_tokens\":-1"), "max_tokens"),
                 Arguments.of(withUserMessage("\"max_completion_tokens\":\"ten\""), "max_completion_tokens"),
                 Arguments.of(withUserMessage("\"n\":0"), "n"),
+                Arguments.of(withUserMessage("\"n\":1.5"), "n"),
+                Arguments.of(withUserMessage("\"max_tokens\":123456789012345678901234567890"), "max_tokens"),
+                Arguments.of(withUserMessage("\"stream_options\":{\"include_usage\":true}"), "stream_options"),
                 Arguments.of(withUserMessage("\"stream\":\"yes\""), "stream"),
                 Arguments.of(withUserMessage("\"stop\":5"), "stop"),
                 Arguments.of(withUserMessage("\"response_format\":{\"type\":\"xml\"}"), "response_format.type"),
