@@ -142,6 +142,18 @@ class AdminApiTest {
     }
 
     @Test
+    void revokingAnUnknownKeyIs404() {
+        String userId = createUser("{\"name\":\"heidi\"}").path("id").asText();
+
+        assertError(gw.send("DELETE", "/admin/v1/users/" + userId + "/keys/key_nope", ADMIN, null), 404);
+    }
+
+    @Test
+    void wrongMethodOnAnAdminRouteIs405() {
+        assertError(gw.send("PUT", "/admin/v1/users", ADMIN, "{}"), 405);
+    }
+
+    @Test
     void adminRoutesWithoutAKeyAre401() {
         assertError(gw.get("/admin/v1/users", null), 401);
     }

@@ -110,6 +110,32 @@ class ChatStreamingTest {
     }
 
     @Test
+    void streamedUsageMatchesThePlainCall() {
+        CompletionUsage plain = client.chat().completions().create(ask("Same usage either way?").build()).usage().orElseThrow();
+
+        List<ChatCompletionChunk> chunks = stream(ask("Same usage either way?")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+
+        CompletionUsage streamed = chunks.get(chunks.size() - 1).usage().orElseThrow();
+        assertThat(streamed.promptTokens()).isEqualTo(plain.promptTokens());
+        assertThat(streamed.completionTokens()).isEqualTo(plain.completionTokens());
+    }
+
+    @Test
+    void streamWithSeveralChoicesFinishesEachIndexOnce() {
+        List<ChatCompletionChunk> chunks = stream(ask("Two takes, streamed.").n(2).build());
+
+        for (long index : new long[]{0, 1}) {
+            List<ChatCompletionChunk.Choice> mine = chunks.stream().flatMap(c -> c.choices().stream())
+                    .filter(ch -> ch.index() == index).toList();
+            StringBuilder text = new StringBuilder();
+            mine.forEach(ch -> ch.delta().content().ifPresent(text::append));
+            assertThat(text.toString()).as("choice %d", index).contains("simulated");
+            assertThat(mine.stream().filter(ch -> ch.finishReason().isPresent()).count()).as("choice %d", index).isEqualTo(1);
+        }
+    }
+
+    @Test
     void rawStreamIsDataOnlyFramesEndingWithDone() {
         TestGateway.Resp r = gw.post("/v1/chat/completions", key, """
                 {"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},
