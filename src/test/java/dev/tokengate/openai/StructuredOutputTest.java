@@ -13,7 +13,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tokengate.core.Json;
-import dev.tokengate.support.JsonSchemas;
+import dev.tokengate.support.SchemaAssert;
 import dev.tokengate.support.Sdk;
 import dev.tokengate.support.TestGateway;
 import java.util.Map;
@@ -85,7 +85,7 @@ class StructuredOutputTest {
                 .responseFormat(jsonSchema("order", ORDER_SCHEMA)).build()).validate();
 
         String content = c.choices().get(0).message().content().orElseThrow();
-        JsonSchemas.assertValid(ORDER_SCHEMA, content);
+        SchemaAssert.assertValid(ORDER_SCHEMA, content);
         assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
     }
 
@@ -94,7 +94,7 @@ class StructuredOutputTest {
         ChatCompletion c = client.chat().completions().create(ask("Three different orders.").n(3)
                 .responseFormat(jsonSchema("order", ORDER_SCHEMA)).build()).validate();
 
-        assertThat(c.choices()).hasSize(3).allSatisfy(ch -> JsonSchemas.assertValid(ORDER_SCHEMA, ch.message().content().orElseThrow()));
+        assertThat(c.choices()).hasSize(3).allSatisfy(ch -> SchemaAssert.assertValid(ORDER_SCHEMA, ch.message().content().orElseThrow()));
     }
 
     @Test
@@ -111,7 +111,7 @@ class StructuredOutputTest {
 
         ChatCompletion c = client.chat().completions().create(ask("Pick colours.").responseFormat(jsonSchema("palette", schema)).build());
 
-        JsonSchemas.assertValid(schema, c.choices().get(0).message().content().orElseThrow());
+        SchemaAssert.assertValid(schema, c.choices().get(0).message().content().orElseThrow());
     }
 
     @Test
@@ -122,7 +122,7 @@ class StructuredOutputTest {
             s.stream().flatMap(c -> c.validate().choices().stream()).forEach(ch -> ch.delta().content().ifPresent(sb::append));
         }
 
-        JsonSchemas.assertValid(ORDER_SCHEMA, sb.toString());
+        SchemaAssert.assertValid(ORDER_SCHEMA, sb.toString());
     }
 
     @Test

@@ -17,7 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.tokengate.core.Json;
-import dev.tokengate.support.JsonSchemas;
+import dev.tokengate.support.SchemaAssert;
 import dev.tokengate.support.Sdk;
 import dev.tokengate.support.TestGateway;
 import java.util.ArrayList;
@@ -105,7 +105,7 @@ class ToolCallsTest {
         ChatCompletionMessageFunctionToolCall call = onlyCall(c);
         assertThat(call.id()).isNotBlank();
         assertThat(call.function().name()).isEqualTo("get_weather");
-        JsonSchemas.assertValid(WEATHER_PARAMS, call.function().arguments());
+        SchemaAssert.assertValid(WEATHER_PARAMS, call.function().arguments());
     }
 
     @Test
@@ -114,7 +114,7 @@ class ToolCallsTest {
 
         ChatCompletionMessageFunctionToolCall call = onlyCall(c);
         assertThat(call.function().name()).isEqualTo("book_room");
-        JsonSchemas.assertValid(BOOKING_PARAMS, call.function().arguments());
+        SchemaAssert.assertValid(BOOKING_PARAMS, call.function().arguments());
         assertThat(c.usage().orElseThrow().completionTokens()).isPositive();
     }
 
@@ -169,7 +169,7 @@ class ToolCallsTest {
         StringBuilder args = new StringBuilder();
         deltas.forEach(d -> d.function().flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::arguments).ifPresent(args::append));
         assertThat(args.toString()).isEqualTo(plain.function().arguments());
-        JsonSchemas.assertValid(BOOKING_PARAMS, args.toString());
+        SchemaAssert.assertValid(BOOKING_PARAMS, args.toString());
         assertThat(finishes).containsExactly(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
     }
 }
