@@ -23,6 +23,13 @@ public record GatewayConfig(
     /** @param dbUrl a JDBC URL; null means the embedded SQLite file in dataDir, "memory" the in-memory stores. */
     public record Storage(Path dataDir, String dbUrl) {
         public boolean inMemory() { return "memory".equals(dbUrl); }
+
+        @Override
+        public String toString() {
+            String shown = dbUrl == null ? null : dbUrl.replaceAll("(?i)(password=)[^&]*", "$1<masked>")
+                    .replaceAll("//[^@/]*@", "//<masked>@");
+            return "Storage[dataDir=" + dataDir + ", dbUrl=" + shown + "]";
+        }
     }
 
     public record Upstream(int connectTimeoutMs, int firstByteTimeoutMs, int idleTimeoutMs, int maxConnections) {}

@@ -74,7 +74,10 @@ final class OpenAiRoutes {
 
     private void getModel(RoutingContext ctx) {
         String id = ctx.pathParam("model");
-        GatewayConfig.Model m = catalog.find(id).orElseThrow(() -> ApiException.modelNotFound(id));
+        GatewayConfig.Tier tier = tiers.get(auth.user(ctx).tier());
+        // a model the tier may not use is hidden from the list, so it is not found by id either
+        GatewayConfig.Model m = catalog.find(id).filter(x -> tier != null && tier.allows(x.name()))
+                .orElseThrow(() -> ApiException.modelNotFound(id));
         Responses.json(ctx, 200, model(m));
     }
 
