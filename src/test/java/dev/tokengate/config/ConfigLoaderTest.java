@@ -30,9 +30,12 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.load(null, Map.of(), Map.of());
 
         assertThat(config.models()).extracting(GatewayConfig.Model::name)
-                .containsExactlyInAnyOrder("gpt-auto", "gpt-5", "gpt-5-mini", "gpt-4o", "gpt-4.1-mini", "claude-3.5-sonnet");
-        assertThat(config.models()).filteredOn(m -> !m.isAlias())
+                .containsExactlyInAnyOrder("gpt-auto", "gpt-5", "gpt-5-mini", "gpt-4o", "gpt-4.1-mini", "claude-3.5-sonnet",
+                        "text-embedding-3-small", "all-minilm-l6-v2", "dall-e-3");
+        assertThat(config.models()).filteredOn(m -> !m.isAlias() && !m.type().equals(GatewayConfig.Model.EMBEDDING))
                 .allSatisfy(m -> assertThat(m.deployments()).extracting(GatewayConfig.DeploymentSpec::provider).containsOnly("simulated"));
+        assertThat(config.models()).filteredOn(m -> m.type().equals(GatewayConfig.Model.EMBEDDING))
+                .allSatisfy(m -> assertThat(m.deployments()).extracting(GatewayConfig.DeploymentSpec::provider).containsOnly("local"));
         assertThat(config.server().port()).isEqualTo(8080);
     }
 

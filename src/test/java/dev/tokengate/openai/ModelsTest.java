@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** GET /v1/models and /v1/models/{id}: the default catalogue, filtered by the caller's tier. */
 class ModelsTest {
-    private static final List<String> DEFAULTS = List.of("gpt-auto", "gpt-5", "gpt-5-mini", "gpt-4o", "gpt-4.1-mini", "claude-3.5-sonnet");
+    private static final List<String> DEFAULTS = List.of("gpt-auto", "gpt-5", "gpt-5-mini", "gpt-4o", "gpt-4.1-mini", "claude-3.5-sonnet",
+            "text-embedding-3-small", "all-minilm-l6-v2", "dall-e-3");
 
     private static TestGateway gw;
     private static String maxKey;
@@ -64,7 +65,7 @@ class ModelsTest {
 
     @Test
     void freeUserSeesOnlyTheModelsItsTierAllows() {
-        assertThat(listedIds(freeKey)).containsExactlyInAnyOrder("gpt-auto", "gpt-5-mini");
+        assertThat(listedIds(freeKey)).containsExactlyInAnyOrder("gpt-auto", "gpt-5-mini", "text-embedding-3-small", "all-minilm-l6-v2", "dall-e-3");
     }
 
     @Test
