@@ -91,6 +91,15 @@ final class JobApi {
         }
     }
 
+    /** The message of a job that ran and failed: {@code success:false} with the failed job in {@code data}. */
+    static String errorMessageOfFailedJob(Resp r) {
+        JsonNode body = r.json();
+        assertThat(body.path("success").asBoolean(true)).as(r.body()).isFalse();
+        assertThat(body.path("data").path("status").asText()).as(r.body()).isEqualTo("failed");
+        assertThat(body.path("data").path("job_id").asText()).as(r.body()).isNotBlank();
+        return body.path("message").asText();
+    }
+
     /** The {@code success:false} envelope of an error, asserting it has no {@code data} and a message. */
     static String errorMessage(Resp r) {
         JsonNode body = r.json();

@@ -54,6 +54,17 @@ final class ScriptedUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
+    /** A config file whose models of these names are each served here under the same upstream model name. */
+    java.nio.file.Path configWithModels(String... names) {
+        StringBuilder yaml = new StringBuilder("models:\n");
+        for (String name : names) {
+            yaml.append("  - name: ").append(name).append("\n    owned_by: test\n    deployments:\n")
+                    .append("      - {provider: openai, base_url: \"").append(baseUrl()).append("\", upstream_model: ")
+                    .append(name).append("}\n");
+        }
+        return JobApi.configFile(yaml.toString());
+    }
+
     /** What {@code upstreamModel} answers once its scripted replies are used up. */
     void answerAlways(String upstreamModel, String content) {
         defaults.put(upstreamModel, content);
