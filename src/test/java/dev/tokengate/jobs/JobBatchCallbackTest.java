@@ -24,13 +24,18 @@ import org.junit.jupiter.api.Test;
 class JobBatchCallbackTest {
     private static final String CALLER_PAYLOAD = "{\"job_reference\":\"batch_123\",\"user_id\":\"user_456\"}";
 
+    private static final String REJECTING_MODEL = "rejecting-model";
+
+    private static ScriptedUpstream upstream;
     private static TestGateway gateway;
     private static JobApi api;
     private static String key;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(Map.of("callbacks.allow_private_networks", "true"));
+        upstream = ScriptedUpstream.start();
+        gateway = TestGateway.start(upstream.configWithModels(REJECTING_MODEL),
+                Map.of("callbacks.allow_private_networks", "true"), Map.of());
         api = new JobApi(gateway);
         key = gateway.createUserKey("batch-user", "user_go");
     }
@@ -38,6 +43,7 @@ class JobBatchCallbackTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        upstream.close();
     }
 
     @Test
@@ -124,6 +130,29 @@ class JobBatchCallbackTest {
             assertThat(job.path("callback").path("attempts").asInt()).isEqualTo(2);
             assertThat(job.path("callback").path("last_status_code").asInt()).isEqualTo(200);
             assertThat(receiver.calls()).hasSize(2);
+        }
+    }
+
+    @Test
+    void callbackOfAFailedJobCarriesTheErrorInsteadOfAResult() {
+        upstream.answerNext(REJECTING_MODEL, 400, "This prompt is not acceptable.");
+        try (CallbackReceiver receiver = CallbackReceiver.start()) {
+            Resp r = api.submitBatch(key, """
+                    [{"model":"%s","response_format":{"format":"text"},"messages":[{"role":"user","content":"Hi"}],
+                      "callback":{"callback_url":"%s","callback_payload":{"ref":"failing"}}}]""".formatted(REJECTING_MODEL, receiver.url()));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String id = r.json().path("data").path("jobs").path(0).path("job_id").asText();
+
+            JsonNode payload = receiver.awaitCalls(1).get(0).body();
+            assertThat(payload.path("job_id").asText()).isEqualTo(id);
+            assertThat(payload.path("status").asText()).isEqualTo("failed");
+            assertThat(payload.path("result").isNull()).isTrue();
+            assertThat(payload.path("error").asText()).contains("This prompt is not acceptable.");
+            assertThat(payload.path("callback_payload").path("ref").asText()).isEqualTo("failing");
+
+            JsonNode job = api.awaitEnd(key, id);
+            assertThat(job.path("status").asText()).isEqualTo("failed");
+            assertThat(job.path("error").asText()).contains("This prompt is not acceptable.");
         }
     }
 
