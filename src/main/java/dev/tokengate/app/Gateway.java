@@ -16,6 +16,7 @@ import dev.tokengate.jobs.JobEngine;
 import dev.tokengate.jobs.JobRunner;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.http.HttpApi;
 import dev.tokengate.http.RequestAuth;
@@ -24,6 +25,8 @@ import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
+import dev.tokengate.schema.JsonSchemas;
+import dev.tokengate.tokens.Tokenizer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -91,6 +94,7 @@ public final class Gateway implements AutoCloseable {
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
+            warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
             return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());
         } catch (RuntimeException e) {
@@ -98,6 +102,12 @@ public final class Gateway implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /** Loads the tokenizer's tables and the JSON Schema meta-schema now, so no first request blocks an event loop for seconds. */
+    private static void warmUp() {
+        Tokenizer.count("warm up");
+        JsonSchemas.problemsWithSchema(Json.object().put("type", "object"));
     }
 
     private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {
