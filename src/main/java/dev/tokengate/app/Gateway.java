@@ -104,10 +104,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Loads the tokenizer's tables and the JSON Schema meta-schema now, so no first request blocks an event loop for seconds. */
+    /**
+     * Loads the tokenizer's tables and the JSON Schema meta-schema in the background as soon as we start, so start-up
+     * stays fast and the first requests do not pay for them on an event loop.
+     */
     private static void warmUp() {
-        Tokenizer.count("warm up");
-        JsonSchemas.problemsWithSchema(Json.object().put("type", "object"));
+        Thread.ofVirtual().name("tokengate-warm-up").start(() -> {
+            Tokenizer.count("warm up");
+            JsonSchemas.problemsWithSchema(Json.object().put("type", "object"));
+        });
     }
 
     private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {
