@@ -103,6 +103,16 @@ class OpenAiProviderRelayTest {
     }
 
     @Test
+    void sequentialRequestsReuseOnePooledUpstreamConnection() {
+        upstream.then(Reply.sseFixture("openai/stream-text.sse"));
+        streamAll(params().build());
+        for (int i = 0; i < 3; i++) assertThat(Clients.postChat(gw, key, chatBody(MODEL, false, null)).status()).isEqualTo(200);
+
+        assertThat(upstream.requests()).extracting(FakeUpstream.Received::clientPort).hasSize(4).containsOnly(
+                upstream.requests().get(0).clientPort());
+    }
+
+    @Test
     void plainToolCallIsRelayed() {
         upstream.always(Reply.json(200, Fixtures.text("openai/completion-tool-call.json")));
 

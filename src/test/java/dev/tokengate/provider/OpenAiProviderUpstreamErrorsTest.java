@@ -152,6 +152,16 @@ class OpenAiProviderUpstreamErrorsTest {
     }
 
     @Test
+    void upstreamHangingUpWithoutAnsweringBecomes502() {
+        upstream.always(Reply.hangUp());
+
+        TestGateway.Resp resp = chat(MODEL, false);
+
+        assertThat(resp.status()).isEqualTo(502);
+        assertThat(errorOf(resp).path("code").asText()).isEqualTo("upstream_connection_error");
+    }
+
+    @Test
     void malformedUpstreamJsonBecomes502SayingSo() {
         upstream.always(Reply.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"));
 
@@ -161,6 +171,14 @@ class OpenAiProviderUpstreamErrorsTest {
         JsonNode error = errorOf(resp);
         assertThat(error.path("code").asText()).isEqualTo("upstream_malformed_response");
         assertThat(error.path("message").asText()).contains("not valid JSON").doesNotContain("\n");
+    }
+
+    @Test
+    void upstreamAnsweringAStreamRequestWithPlainJsonBecomes502SayingSo() {
+        TestGateway.Resp resp = chat(MODEL, true);
+
+        assertThat(resp.status()).isEqualTo(502);
+        assertThat(errorOf(resp).path("message").asText()).contains("application/json instead of text/event-stream");
     }
 
     @Test

@@ -104,7 +104,8 @@ public final class FakeUpstream implements AutoCloseable {
         req.body().onSuccess(body -> {
             Map<String, String> headers = new LinkedHashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-            Received r = new Received(req.method().name(), req.path(), headers, body.toString(), new CompletableFuture<>());
+            Received r = new Received(req.method().name(), req.path(), headers, body.toString(), req.remoteAddress().port(),
+                    new CompletableFuture<>());
             received.add(r);
             HttpServerResponse resp = req.response();
             resp.closeHandler(v -> {
@@ -172,8 +173,11 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** One request as the upstream saw it. Header names are lower-cased. */
-    public record Received(String method, String path, Map<String, String> headers, String body,
+    /**
+     * One request as the upstream saw it. Header names are lower-cased; {@code clientPort} tells connections apart (the
+     * same port means the caller reused a kept-alive connection).
+     */
+    public record Received(String method, String path, Map<String, String> headers, String body, int clientPort,
                            CompletableFuture<Void> abandoned) {
         public JsonNode json() {
             JsonNode n = Json.parseOrNull(body);
@@ -228,6 +232,11 @@ public final class FakeUpstream implements AutoCloseable {
 
         static Reply silent() {
             return new Silent();
+        }
+
+        /** Closes the connection without sending a single byte of response. */
+        static Reply hangUp() {
+            return new Chunked("text/plain", List.of(new Step.Reset()));
         }
 
         static Reply delayed(long millis, Reply then) {

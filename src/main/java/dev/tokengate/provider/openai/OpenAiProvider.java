@@ -68,6 +68,11 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
         byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(true, true), d.upstreamModel()));
         return send(d, body).compose(resp -> {
             if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
+            String type = resp.getHeader("content-type");
+            if (type != null && !type.startsWith("text/event-stream")) {
+                return readBody(resp, d).compose(buf -> Future.failedFuture(
+                        malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
+            }
             Promise<Void> done = Promise.promise();
             IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> fail(done, resp, quiet(d)));
             done.future().onComplete(ar -> idle.stop());
