@@ -144,6 +144,29 @@ class OpenAiProviderUpstreamErrorsTest {
     }
 
     @Test
+    void upstreamNotKnowingItsModelIsTheOperatorsProblemSo502() {
+        upstream.always(Reply.error(404, "invalid_request_error",
+                "The model `real-model` does not exist or you do not have access to it.", "model_not_found"));
+
+        TestGateway.Resp resp = chat(MODEL, false);
+
+        assertThat(resp.status()).isEqualTo(502);
+        assertThat(errorOf(resp).path("code").asText()).isEqualTo("upstream_not_found");
+        assertThat(resp.body()).doesNotContain(UpstreamModels.UPSTREAM_MODEL);
+    }
+
+    @Test
+    void upstreamRejectingTheClientsParametersIsA400WithTheUpstreamsReason() {
+        upstream.always(Reply.error(400, "invalid_request_error",
+                "max_tokens is too large: 999999. This model supports at most 16384 completion tokens.", "invalid_value"));
+
+        TestGateway.Resp resp = chat(MODEL, false);
+
+        assertThat(resp.status()).isEqualTo(400);
+        assertThat(errorOf(resp).path("message").asText()).contains("max_tokens is too large");
+    }
+
+    @Test
     void refusedConnectionBecomes503() {
         TestGateway.Resp resp = chat(REFUSING_MODEL, false);
 
