@@ -15,7 +15,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.support.Clients;
 import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
-import dev.tokengate.support.FakeUpstream.SseBuilder;
+import dev.tokengate.support.FakeUpstream.StreamBuilder;
 import dev.tokengate.support.Fixtures;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
@@ -62,7 +62,7 @@ class OpenAiProviderStreamFaultsTest {
     }
 
     /** The first two events of the recorded stream: the role and "Hello". */
-    private static SseBuilder helloThen() {
+    private static StreamBuilder helloThen() {
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
         return Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n");
     }

@@ -117,7 +117,7 @@ class OpenAiProviderTimeoutsTest {
     @Test
     void slowStreamWhoseGapsStayUnderTheIdleTimeoutCompletes() {
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
-        FakeUpstream.SseBuilder slow = Reply.sse();
+        FakeUpstream.StreamBuilder slow = Reply.sse();
         for (String e : events) slow.raw(e + "\n\n").pause(IDLE_TIMEOUT_MS / 3);
         upstream.always(slow.build());
 

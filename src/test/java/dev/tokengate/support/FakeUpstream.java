@@ -39,18 +39,15 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = DEFAULT_REPLY;
 
-    private FakeUpstream(Vertx vertx, HttpServer server) {
+    private FakeUpstream(Vertx vertx) {
         this.vertx = vertx;
-        this.server = server;
+        this.server = vertx.createHttpServer().requestHandler(this::handle);
     }
 
     public static FakeUpstream start() {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        FakeUpstream[] self = new FakeUpstream[1];
-        HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
-        self[0] = new FakeUpstream(vertx, server);
-        await(server.listen(0, "127.0.0.1"));
-        return self[0];
+        FakeUpstream upstream = new FakeUpstream(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)));
+        await(upstream.server.listen(0, "127.0.0.1"));
+        return upstream;
     }
 
     /** The base URL to configure as a deployment's {@code base_url}. */
@@ -243,17 +240,17 @@ public final class FakeUpstream implements AutoCloseable {
             return new Delayed(millis, then);
         }
 
-        static SseBuilder sse() {
-            return new SseBuilder("text/event-stream");
+        static StreamBuilder sse() {
+            return new StreamBuilder("text/event-stream");
         }
 
-        static SseBuilder chunked(String contentType) {
-            return new SseBuilder(contentType);
+        static StreamBuilder chunked(String contentType) {
+            return new StreamBuilder(contentType);
         }
 
         /** Replays a recorded SSE stream event by event (one write per event, blank-line separated). */
         static Chunked sseFixture(String resource) {
-            SseBuilder b = sse();
+            StreamBuilder b = sse();
             for (String event : Fixtures.sseEvents(resource)) b.raw(event + "\n\n");
             return b.build();
         }
@@ -276,41 +273,33 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** Builds a chunked reply; each step is one write on the wire. Without reset or hang the response ends normally. */
-    public static final class SseBuilder {
+    public static final class StreamBuilder {
         private final String contentType;
         private final List<Step> steps = new ArrayList<>();
 
-        private SseBuilder(String contentType) {
+        private StreamBuilder(String contentType) {
             this.contentType = contentType;
         }
 
-        public SseBuilder data(String json) {
+        public StreamBuilder data(String json) {
             return raw("data: " + json + "\n\n");
         }
 
-        public SseBuilder raw(String text) {
+        public StreamBuilder raw(String text) {
             steps.add(new Step.Write(text));
             return this;
         }
 
-        /** Every event of a recorded stream except its {@code [DONE]} line. */
-        public SseBuilder eventsOf(String resource) {
-            for (String event : Fixtures.sseEvents(resource)) {
-                if (!event.equals("data: [DONE]")) raw(event + "\n\n");
-            }
-            return this;
-        }
-
-        public SseBuilder done() {
+        public StreamBuilder done() {
             return raw("data: [DONE]\n\n");
         }
 
-        public SseBuilder pause(long millis) {
+        public StreamBuilder pause(long millis) {
             steps.add(new Step.Pause(millis));
             return this;
         }
 
-        public SseBuilder waitFor(CompletionStage<?> gate) {
+        public StreamBuilder waitFor(CompletionStage<?> gate) {
             steps.add(new Step.Await(gate));
             return this;
         }
