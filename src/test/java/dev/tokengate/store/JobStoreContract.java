@@ -294,6 +294,17 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void ownerWhoseLeaseExpiredStillEndsTheJobWhileNobodyTookItOver() {
+        store.insert(List.of(job("job_1", T0)));
+        store.claim("owner_slow", T0, T0 + LEASE, 1);
+
+        assertThat(store.complete("job_1", "owner_slow", ANSWER, T0 + 2 * LEASE)).isTrue();
+
+        assertThat(store.find("job_1").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(store.claim("owner_b", T0 + 2 * LEASE, T0 + 3 * LEASE, 1)).isEmpty();
+    }
+
+    @Test
     void aJobEndsOnlyOnce() {
         store.insert(List.of(job("job_1", T0)));
         store.claim("owner_a", T0, T0 + LEASE, 1);
