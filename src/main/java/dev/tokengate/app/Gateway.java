@@ -18,6 +18,7 @@ import dev.tokengate.http.RequestAuth;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
+import dev.tokengate.provider.anthropic.AnthropicProvider;
 import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
 import io.vertx.core.DeploymentOptions;
@@ -66,7 +67,8 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = new ModelCatalog(config.models(), env);
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
-                    "openai", new OpenAiProvider(vertx, config.upstream()));
+                    "openai", new OpenAiProvider(vertx, config.upstream()),
+                    "anthropic", new AnthropicProvider(vertx, config.upstream(), clock));
             ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
