@@ -5,7 +5,8 @@ import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.Json;
 import dev.tokengate.pipeline.ChatService;
-import dev.tokengate.tokens.Tokenizer;
+import dev.tokengate.core.ChatMessage;
+import dev.tokengate.core.ToolSpec;
 import dev.tokengate.wire.anthropic.MessageEncoder;
 import dev.tokengate.wire.anthropic.MessagesRequestDecoder;
 import io.vertx.ext.web.Router;
@@ -39,7 +40,7 @@ final class AnthropicRoutes {
             });
             return;
         }
-        AnthropicSseSink sink = new AnthropicSseSink(ctx.response(), Tokenizer.countPrompt(request.messages()));
+        AnthropicSseSink sink = new AnthropicSseSink(ctx.response(), roughInputTokens(request));
         chat.stream(user, request, sink).onComplete(ar -> {
             if (ar.succeeded()) {
                 sink.finish();
@@ -49,5 +50,16 @@ final class AnthropicRoutes {
             if (sink.started()) sink.failMidStream(e);
             else Responses.error(ctx, e);
         });
+    }
+
+    /**
+     * message_start must name an input count before the upstream has reported one; about four characters a token is
+     * close enough, and cheap on the event loop. The exact count follows in message_delta.
+     */
+    private static int roughInputTokens(ChatRequest request) {
+        long chars = 0;
+        for (ChatMessage m : request.messages()) chars += m.text().length() + 4;
+        for (ToolSpec t : request.tools()) chars += t.name().length() + (t.parameters() == null ? 0 : t.parameters().toString().length());
+        return (int) Math.min(Integer.MAX_VALUE, (chars + 3) / 4);
     }
 }

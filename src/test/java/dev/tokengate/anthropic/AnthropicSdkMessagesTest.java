@@ -201,6 +201,7 @@ class AnthropicSdkMessagesTest {
         assertThat(onlyToolUse(m)._input().convert(Map.class)).isEqualTo(Map.of("location", "Boston"));
         assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
         assertThat(m.usage().outputTokens()).isEqualTo(17);
+        assertThat(m.usage().inputTokens()).as("the exact count of message_delta replaces the estimate").isEqualTo(82);
     }
 
     @Test
