@@ -4,7 +4,9 @@ import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
+import dev.tokengate.cache.ImageVault;
 import dev.tokengate.jobs.JobService;
+import dev.tokengate.pipeline.MediaService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -25,7 +27,8 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
-                       JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory) {}
+                       JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
+                       MediaService media, ImageVault images) {}
 
     private HttpApi() {}
 
@@ -42,12 +45,15 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
+        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.images(), java.time.InstantSource.system());
+        mediaRoutes.mountPublic(router);
         router.route("/v1/*").handler(d.auth()::handle);
         router.route("/api/v1/*").handler(d.auth()::handle);
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
+        mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
