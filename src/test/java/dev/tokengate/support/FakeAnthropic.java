@@ -16,20 +16,21 @@ import java.util.function.Function;
  * POST .../chat/completions} (OpenAI) with queued replies, then with the default reply, and records what it received.
  */
 public final class FakeAnthropic implements AutoCloseable {
-    /** What the fake answers: a status, a content type and a body written as is. */
-    public record Reply(int status, String contentType, String body, Map<String, String> headers) {
+    /**
+     * What the fake answers: a status, a content type and a body written as is; {@code stall} leaves the response open
+     * after the body, as an upstream that goes quiet does.
+     */
+    public record Reply(int status, String contentType, String body, boolean stall) {
         public static Reply json(int status, String body) {
-            return new Reply(status, "application/json", body, Map.of());
+            return new Reply(status, "application/json", body, false);
         }
 
         public static Reply sse(String body) {
-            return new Reply(200, "text/event-stream", body, Map.of());
+            return new Reply(200, "text/event-stream", body, false);
         }
 
-        public Reply withHeader(String name, String value) {
-            Map<String, String> h = new java.util.HashMap<>(headers);
-            h.put(name, value);
-            return new Reply(status, contentType, body, Map.copyOf(h));
+        public Reply stalling() {
+            return new Reply(status, contentType, body, true);
         }
     }
 
@@ -57,8 +58,8 @@ public final class FakeAnthropic implements AutoCloseable {
             Function<JsonNode, Reply> next = queued.poll();
             Reply reply = (next != null ? next : this.fallback).apply(body);
             var resp = req.response().setStatusCode(reply.status()).putHeader("Content-Type", reply.contentType());
-            reply.headers().forEach(resp::putHeader);
-            resp.end(reply.body());
+            if (reply.stall()) resp.setChunked(true).write(reply.body());
+            else resp.end(reply.body());
         })).listen(0, "127.0.0.1"));
     }
 

@@ -7,7 +7,8 @@ import dev.tokengate.core.Json;
 
 /**
  * Maps Anthropic's error statuses, bodies ({@code {"type":"error","error":{type,message}}}) and in-stream error events
- * to our errors. 529 overloaded is a retryable 503; the upstream refusing our key is a 502, never the caller's 401.
+ * to our errors. 529 overloaded is a retryable 503; the upstream refusing our key, or not knowing our model, is a 502,
+ * never the caller's 401 or 404.
  */
 public final class AnthropicErrorMapper {
     private AnthropicErrorMapper() {}
@@ -18,8 +19,11 @@ public final class AnthropicErrorMapper {
         String detail = message == null ? "." : ": " + message;
         Integer retry = parseRetryAfter(retryAfter);
         return switch (status) {
-            case 400, 404, 413, 422 -> new ApiException(status == 413 ? ErrorKind.PAYLOAD_TOO_LARGE : ErrorKind.INVALID_REQUEST,
+            case 400, 413, 422 -> new ApiException(status == 413 ? ErrorKind.PAYLOAD_TOO_LARGE : ErrorKind.INVALID_REQUEST,
                     message == null ? prefix : message, null, "upstream_rejected", null, status);
+            // we chose the path and the upstream model, so a 404 means the deployment's configuration is wrong
+            case 404 -> new ApiException(ErrorKind.UPSTREAM_ERROR, prefix + ": its base_url or upstream_model is not known there"
+                    + detail, null, "upstream_not_found", null, status);
             case 401, 403 -> new ApiException(ErrorKind.UPSTREAM_ERROR, prefix + ": the gateway's credentials for this upstream were refused.",
                     null, "upstream_auth_failed", null, status);
             case 408 -> new ApiException(ErrorKind.UPSTREAM_TIMEOUT, prefix + ": request timeout.", null, "upstream_timeout", retry, status);

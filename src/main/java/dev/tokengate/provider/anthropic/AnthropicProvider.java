@@ -11,6 +11,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.provider.openai.IdleTimer;
 import dev.tokengate.provider.openai.SseLineParser;
 import dev.tokengate.wire.anthropic.MessageDecoder;
 import dev.tokengate.wire.anthropic.MessagesRequestEncoder;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Anthropic's Messages API as an upstream. The deployment's base URL may end in {@code /v1} or not (the Anthropic SDKs'
  * own convention is without): both reach {@code .../v1/messages}. Pooled keep-alive connections; streams are relayed
- * event by event; connect, first-byte and idle timeouts as for OpenAI upstreams.
+ * event by event; connect, first-byte and idle timeouts as for OpenAI upstreams (whose SSE parser and idle timer it
+ * shares).
  */
 public final class AnthropicProvider implements Provider {
     public static final String API_VERSION = "2023-06-01";
@@ -63,17 +65,14 @@ public final class AnthropicProvider implements Provider {
         } catch (ApiException e) {
             return Future.failedFuture(e);
         }
-        return send(d, body).compose(resp -> resp.body().transform(ar -> {
-            if (ar.failed()) return Future.failedFuture(transportError(ar.cause(), d));
-            Buffer buf = ar.result();
-            if (resp.statusCode() / 100 != 2) {
-                return Future.failedFuture(AnthropicErrorMapper.fromStatus(resp.statusCode(), buf.toString(),
-                        resp.getHeader("retry-after"), d.id()));
-            }
+        return send(d, body).compose(resp -> readBody(resp, d).compose(buf -> {
+            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
+            JsonNode json = Json.parseOrNull(buf.toString());
+            if (json == null) return Future.failedFuture(malformed(d, "the body is not valid JSON"));
             try {
-                return Future.succeededFuture(MessageDecoder.response(Json.MAPPER.readTree(buf.getBytes()), now()));
-            } catch (Exception e) {
-                return Future.failedFuture(malformed(d, e));
+                return Future.succeededFuture(MessageDecoder.response(json, now()));
+            } catch (MessageDecoder.MalformedMessageException e) {
+                return Future.failedFuture(malformed(d, e.getMessage()));
             }
         }));
     }
@@ -87,17 +86,21 @@ public final class AnthropicProvider implements Provider {
             return Future.failedFuture(e);
         }
         return send(d, body).compose(resp -> {
-            if (resp.statusCode() / 100 != 2) {
-                return resp.body().transform(ar -> Future.failedFuture(ar.failed() ? transportError(ar.cause(), d)
-                        : AnthropicErrorMapper.fromStatus(resp.statusCode(), ar.result().toString(), resp.getHeader("retry-after"), d.id())));
+            if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
+            String type = resp.getHeader("content-type");
+            if (type != null && !type.startsWith("text/event-stream")) {
+                return readBody(resp, d).compose(buf -> Future.failedFuture(
+                        malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
             }
             Promise<Void> done = Promise.promise();
+            IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> fail(done, resp, quiet(d)));
+            done.future().onComplete(ar -> idle.stop());
             StreamEventDecoder decoder = new StreamEventDecoder(now());
             SseLineParser parser = new SseLineParser(data -> {
                 if (done.future().isComplete()) return;
                 JsonNode event = Json.parseOrNull(data);
                 if (event == null || !event.isObject()) {
-                    fail(done, resp, malformed(d, new IllegalStateException("stream event is not JSON")));
+                    fail(done, resp, malformed(d, "a stream event is not a JSON object"));
                     return;
                 }
                 if ("error".equals(event.path("type").asText())) {
@@ -108,10 +111,12 @@ public final class AnthropicProvider implements Provider {
                 if (decoder.finished()) done.tryComplete();
             });
             sink.whenCancelled(() -> {
-                done.tryComplete();
-                resp.request().reset();
+                if (done.tryComplete()) resp.request().reset();
             });
-            resp.handler(parser::feed);
+            resp.handler(buf -> {
+                idle.touch();
+                parser.feed(buf);
+            });
             resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
             resp.endHandler(v -> {
                 parser.finish();
@@ -124,6 +129,32 @@ public final class AnthropicProvider implements Provider {
         });
     }
 
+    /** The whole body, failing with a timeout when the upstream goes quiet for longer than the idle timeout. */
+    private Future<Buffer> readBody(HttpClientResponse resp, Deployment d) {
+        Promise<Buffer> result = Promise.promise();
+        Buffer acc = Buffer.buffer();
+        IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> {
+            if (result.tryFail(quiet(d))) resp.request().reset();
+        });
+        result.future().onComplete(ar -> idle.stop());
+        resp.handler(buf -> {
+            idle.touch();
+            acc.appendBuffer(buf);
+        });
+        resp.exceptionHandler(e -> result.tryFail(transportError(e, d)));
+        resp.endHandler(v -> result.tryComplete(acc));
+        return result.future();
+    }
+
+    private static ApiException statusError(HttpClientResponse resp, Buffer body, Deployment d) {
+        return AnthropicErrorMapper.fromStatus(resp.statusCode(), body.toString(), resp.getHeader("retry-after"), d.id());
+    }
+
+    private ApiException quiet(Deployment d) {
+        return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent nothing for " + limits.idleTimeoutMs()
+                + " ms; the response was cut.", null, "upstream_timeout");
+    }
+
     private long now() {
         return clock.instant().getEpochSecond();
     }
@@ -134,8 +165,7 @@ public final class AnthropicProvider implements Provider {
 
     private Future<HttpClientResponse> send(Deployment d, byte[] body) {
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(messagesUrl(d.baseUrl()))
-                .setIdleTimeout(limits.idleTimeoutMs());
+                .setAbsoluteURI(messagesUrl(d.baseUrl()));
         Promise<HttpClientResponse> result = Promise.promise();
         client.request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -177,8 +207,8 @@ public final class AnthropicProvider implements Provider {
                 "upstream_connection_error");
     }
 
-    private static ApiException malformed(Deployment d, Exception e) {
-        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + e.getMessage(),
+    private static ApiException malformed(Deployment d, String what) {
+        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + what + ".",
                 null, "upstream_malformed_response");
     }
 }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Anthropic adapter against a fake Anthropic upstream, driven by OpenAI clients on /v1/chat/completions. */
 class AnthropicProviderTest {
+    private static final int IDLE_TIMEOUT_MS = 1000;
     private static final String UPSTREAM_KEY = "sk-ant-test-0123456789";
     private static final Reply OVERLOADED = Reply.json(529, AnthropicFixtures.text("error-overloaded.json"));
     private static FakeAnthropic upstream;
@@ -61,7 +62,8 @@ class AnthropicProviderTest {
                   - name: claude-with-fallback
                     candidates: [claude-overloaded, claude-fake]
                 """.formatted(upstream.baseUrl(), overloaded.baseUrl()));
-        gw = TestGateway.start(config, Map.of(), Map.of("FAKE_ANTHROPIC_KEY", UPSTREAM_KEY));
+        gw = TestGateway.start(config, Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)),
+                Map.of("FAKE_ANTHROPIC_KEY", UPSTREAM_KEY));
         key = gw.createUserKey("anthropic-adapter", "user_pro");
         openai = OpenAIOkHttpClient.builder().baseUrl(gw.openAiBaseUrl()).apiKey(key).maxRetries(0).build();
     }
@@ -228,6 +230,33 @@ class AnthropicProviderTest {
         TestGateway.Resp r = chat("claude-fake", ",\"stream\":true");
         List<SseEvent> frames = AnthropicFixtures.parseSse(r.body());
         assertThat(frames.get(frames.size() - 1).json().path("error").path("code").asText()).isEqualTo("upstream_stream_truncated");
+    }
+
+    @Test
+    void anUpstream404IsTheDeploymentsMisconfigurationA502() {
+        upstream.enqueue(Reply.json(404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: claude-sonnet-4-5\"}}"));
+        TestGateway.Resp r = chat("claude-fake", "");
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("upstream_not_found");
+    }
+
+    @Test
+    void aStreamRequestAnsweredWithPlainJsonIsAMalformedUpstreamAnswer() {
+        upstream.enqueue(Reply.json(200, AnthropicFixtures.text("message-tool-use.json")));
+        TestGateway.Resp r = chat("claude-fake", ",\"stream\":true");
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("upstream_malformed_response");
+    }
+
+    @Test
+    void aStreamThatGoesQuietIsCutAfterTheIdleTimeout() {
+        String events = AnthropicFixtures.text("stream-text-and-tool.sse");
+        upstream.enqueue(Reply.sse(events.substring(0, events.indexOf("event: content_block_stop"))).stalling());
+        TestGateway.Resp r = chat("claude-fake", ",\"stream\":true");
+        assertThat(r.status()).isEqualTo(200);
+        List<SseEvent> frames = AnthropicFixtures.parseSse(r.body());
+        assertThat(frames.get(0).json().path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        assertThat(frames.get(frames.size() - 1).json().path("error").path("code").asText()).isEqualTo("upstream_timeout");
     }
 
     private static ChatCompletionTool weatherTool() {
