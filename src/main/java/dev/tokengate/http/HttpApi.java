@@ -52,6 +52,7 @@ public final class HttpApi {
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
@@ -75,6 +76,7 @@ public final class HttpApi {
         String requestId = ctx.request().getHeader("X-Request-Id");
         if (requestId == null || requestId.isBlank() || requestId.length() > 200) requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
         ctx.response().putHeader("X-Request-Id", requestId);
+        if (ApiFamily.ofPath(ctx.request().path()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Cuts an upstream response that goes quiet: runs {@code onIdle} once when no data arrived for the timeout. Vert.x's
  * request idle timeout stops at the response headers, so a body, above all a stream, needs this guard of its own.
  */
-final class IdleTimer {
+public final class IdleTimer {
     private final Vertx vertx;
     private final long timeoutNanos;
     private final Runnable onIdle;
@@ -15,7 +15,7 @@ final class IdleTimer {
     private volatile boolean stopped;
     private volatile long timerId;
 
-    IdleTimer(Vertx vertx, long timeoutMs, Runnable onIdle) {
+    public IdleTimer(Vertx vertx, long timeoutMs, Runnable onIdle) {
         this.vertx = vertx;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.onIdle = onIdle;
@@ -23,11 +23,11 @@ final class IdleTimer {
         arm(timeoutMs);
     }
 
-    void touch() {
+    public void touch() {
         lastDataNanos = System.nanoTime();
     }
 
-    void stop() {
+    public void stop() {
         stopped = true;
         vertx.cancelTimer(timerId);
     }
