@@ -29,24 +29,11 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void insert(List<Job> jobs) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+        sql.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(q.insert())) {
-                for (Job j : jobs) {
-                    Sql.bind(ps, row(j));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                Sql.batch(ps, jobs.stream().map(JdbcJobStore::row).toList(), 1000);
             }
-        } catch (SQLException e) {
-            throw new Sql.StorageException(e);
-        }
+        });
     }
 
     static Object[] row(Job j) {
