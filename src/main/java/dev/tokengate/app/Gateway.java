@@ -7,6 +7,8 @@ import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.cache.ImageVault;
 import dev.tokengate.cache.MessageCache;
+import dev.tokengate.pipeline.Attempts;
+import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
 import dev.tokengate.provider.local.LocalEmbeddingProvider;
 import dev.tokengate.provider.simulated.SimulatedImageProvider;
@@ -77,10 +79,13 @@ public final class Gateway implements AutoCloseable {
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
                     "openai", openai,
                     "anthropic", new AnthropicProvider(vertx, config.upstream(), clock));
+            var routing = config.routing();
+            Attempts attempts = new Attempts(vertx, new DeploymentHealth(clock, routing.breakerFailures(), routing.breakerOpenSeconds() * 1000L),
+                    metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()));
             MediaService media = new MediaService(catalog,
                     Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
-                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), metrics);
-            ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts);
+            ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts);
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
                     storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs());
@@ -92,7 +97,7 @@ public final class Gateway implements AutoCloseable {
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
-                    media, new ImageVault(clock));
+                    media, new ImageVault(clock), attempts.health());
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

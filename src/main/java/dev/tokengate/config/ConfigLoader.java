@@ -203,12 +203,19 @@ public final class ConfigLoader {
                 f.integer(b, "batches.expiry_hours", 1, 24 * 365),
                 f.integer(b, "batches.max_requests", 1, 1_000_000),
                 f.longValue(b, "batches.max_file_bytes", 1024, 1L << 34));
+        JsonNode r = root.path("routing");
+        var routing = new GatewayConfig.Routing(
+                f.integer(r, "routing.max_retries", 0, 10),
+                f.integer(r, "routing.base_delay_ms", 1, 60_000),
+                f.integer(r, "routing.max_delay_ms", 1, 600_000),
+                f.integer(r, "routing.breaker_failures", 1, 1000),
+                f.integer(r, "routing.breaker_open_seconds", 1, 86_400));
         String adminKey = root.path("admin_key").isTextual() ? root.path("admin_key").asText() : null;
         if (adminKey != null && adminKey.length() < 16) {
             throw new ConfigException("admin_key (TOKENGATE_ADMIN_KEY): must be at least 16 characters, got <masked> of "
                     + adminKey.length());
         }
-        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, adminKey);
+        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, routing, adminKey);
     }
 
     private static List<GatewayConfig.Model> models(JsonNode node, Fields f, Map<String, String> env) {

@@ -16,6 +16,7 @@ public record GatewayConfig(
         Jobs jobs,
         Callbacks callbacks,
         Batches batches,
+        Routing routing,
         String adminKey) {
 
     public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
@@ -61,6 +62,13 @@ public record GatewayConfig(
     }
 
     public record Jobs(int workers, int leaseSeconds, int maxAttempts, String defaultModel) {}
+
+    /**
+     * @param maxRetries         rounds over a model's deployments after the first, with backoff between rounds
+     * @param breakerFailures    consecutive retryable failures that open a deployment's circuit breaker
+     * @param breakerOpenSeconds how long an open breaker skips its deployment before one probe may try it
+     */
+    public record Routing(int maxRetries, int baseDelayMs, int maxDelayMs, int breakerFailures, int breakerOpenSeconds) {}
 
     /** @param maxFileBytes the largest file accepted by POST /v1/files */
     public record Batches(int expiryHours, int maxRequests, long maxFileBytes) {}

@@ -6,6 +6,7 @@ import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.cache.ImageVault;
 import dev.tokengate.jobs.JobService;
+import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
@@ -28,7 +29,7 @@ public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
-                       MediaService media, ImageVault images) {}
+                       MediaService media, ImageVault images, DeploymentHealth health) {}
 
     private HttpApi() {}
 
@@ -55,6 +56,12 @@ public final class HttpApi {
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
+        router.get("/admin/v1/deployments").handler(ctx -> {
+            var list = Json.object().put("object", "list");
+            var data = list.putArray("data");
+            for (var m : d.catalog().all()) for (var dep : d.catalog().deployments(m.name())) data.add(d.health().describe(dep));
+            Responses.json(ctx, 200, list);
+        });
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
 

@@ -10,9 +10,7 @@ import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.core.Usage;
-import dev.tokengate.metrics.Metrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +24,13 @@ public final class ChatService {
     private final ModelCatalog catalog;
     private final Map<String, Provider> providers;
     private final Map<String, GatewayConfig.Tier> tiers;
-    private final Metrics metrics;
+    private final Attempts attempts;
 
-    public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Metrics metrics) {
+    public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Attempts attempts) {
         this.catalog = catalog;
         this.providers = providers;
         this.tiers = tiers;
-        this.metrics = metrics;
+        this.attempts = attempts;
     }
 
     /** What served a request: the public model, its deployment, and the usage to bill. */
@@ -48,48 +46,23 @@ public final class ChatService {
     }
 
     public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
-        return tryComplete(plan(user, request.model()), 0, request, null);
-    }
-
-    private Future<Served<ChatResponse>> tryComplete(List<Deployment> attempts, int i, ChatRequest request, ApiException last) {
-        if (i >= attempts.size()) return Future.failedFuture(last);
-        Deployment d = attempts.get(i);
-        long start = System.nanoTime();
-        return provider(d).chat(d, request.withModel(d.publicModel())).transform(ar -> {
-            metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
-            if (ar.succeeded()) {
-                ChatResponse r = ar.result().withModel(d.publicModel());
-                return Future.succeededFuture(new Served<>(r, d.publicModel(), d, r.usage() == null ? Usage.ZERO : r.usage()));
-            }
-            ApiException e = asApi(ar.cause());
-            if (e.kind().retryable() && i + 1 < attempts.size()) return tryComplete(attempts, i + 1, request, e);
-            return Future.failedFuture(e);
-        });
+        return attempts.run(plan(user, request.model()), d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
+            ChatResponse renamed = r.withModel(d.publicModel());
+            return new Served<>(renamed, d.publicModel(), d, renamed.usage() == null ? Usage.ZERO : renamed.usage());
+        }));
     }
 
     /**
-     * Streams into {@code sink}. The returned future completes with the usage when the stream ends, or fails; {@code
-     * delivered} tells the caller whether the client already received chunks (then the failure must be reported in-stream).
+     * Streams into {@code sink}. The returned future completes with the usage when the stream ends, or fails with a
+     * {@link StreamFailure} that tells whether the client already received chunks (then the failure must be reported
+     * in-stream, and no other deployment is tried).
      */
     public Future<Served<Void>> stream(User user, ChatRequest request, StreamSink sink) {
-        return tryStream(plan(user, request.model()), 0, request, sink, null);
-    }
-
-    private Future<Served<Void>> tryStream(List<Deployment> attempts, int i, ChatRequest request, StreamSink sink, ApiException last) {
-        if (i >= attempts.size()) return Future.failedFuture(last);
-        Deployment d = attempts.get(i);
-        long start = System.nanoTime();
-        UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
-        return provider(d).stream(d, request.withModel(d.publicModel()), capture).transform(ar -> {
-            metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
-            if (ar.succeeded()) {
-                return Future.succeededFuture(new Served<Void>(null, d.publicModel(), d, capture.usage()));
-            }
-            ApiException e = asApi(ar.cause());
-            if (!capture.delivered() && e.kind().retryable() && i + 1 < attempts.size()) {
-                return tryStream(attempts, i + 1, request, sink, e);
-            }
-            return Future.failedFuture(new StreamFailure(e, capture.delivered(), capture.usage(), d));
+        return attempts.run(plan(user, request.model()), d -> {
+            UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
+            return provider(d).stream(d, request.withModel(d.publicModel()), capture).<Served<Void>>transform(ar -> ar.succeeded()
+                    ? Future.succeededFuture(new Served<>(null, d.publicModel(), d, capture.usage()))
+                    : Future.failedFuture(new StreamFailure(asApi(ar.cause()), capture.delivered(), capture.usage(), d)));
         });
     }
 

@@ -6,51 +6,34 @@ import dev.tokengate.core.Deployment;
 import dev.tokengate.core.EmbeddingProvider;
 import dev.tokengate.core.ImageProvider;
 import dev.tokengate.core.Usage;
-import dev.tokengate.metrics.Metrics;
 import io.vertx.core.Future;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** Embeddings and image generation: the model's deployments in weighted order, moving on after retryable failures. */
 public final class MediaService {
     private final ModelCatalog catalog;
     private final Map<String, EmbeddingProvider> embedders;
     private final Map<String, ImageProvider> painters;
-    private final Metrics metrics;
+    private final Attempts attempts;
 
     public MediaService(ModelCatalog catalog, Map<String, EmbeddingProvider> embedders, Map<String, ImageProvider> painters,
-                        Metrics metrics) {
+                        Attempts attempts) {
         this.catalog = catalog;
         this.embedders = embedders;
         this.painters = painters;
-        this.metrics = metrics;
+        this.attempts = attempts;
     }
 
     public Future<ChatService.Served<EmbeddingProvider.Result>> embed(String model, EmbeddingProvider.Request request) {
         catalog.require(model, GatewayConfig.Model.EMBEDDING);
-        return attempt(catalog.order(model), 0, null, d -> provider(embedders, d).embed(d, request),
-                r -> new Usage(r.promptTokens(), 0, 0));
+        return attempts.run(catalog.order(model), d -> provider(embedders, d).embed(d, request)
+                .map(r -> new ChatService.Served<>(r, d.publicModel(), d, new Usage(r.promptTokens(), 0, 0))));
     }
 
     public Future<ChatService.Served<ImageProvider.Result>> generate(String model, ImageProvider.Request request) {
         catalog.require(model, GatewayConfig.Model.IMAGE);
-        return attempt(catalog.order(model), 0, null, d -> provider(painters, d).generate(d, request),
-                r -> Usage.ZERO);
-    }
-
-    private <T> Future<ChatService.Served<T>> attempt(List<Deployment> ds, int i, ApiException last,
-                                                     Function<Deployment, Future<T>> call, Function<T, Usage> usage) {
-        if (i >= ds.size()) return Future.failedFuture(last == null ? ApiException.internal("The model has no deployment.") : last);
-        Deployment d = ds.get(i);
-        long start = System.nanoTime();
-        return call.apply(d).transform(ar -> {
-            metrics.upstreamCall(d.id(), System.nanoTime() - start, ar.succeeded());
-            if (ar.succeeded()) return Future.succeededFuture(new ChatService.Served<>(ar.result(), d.publicModel(), d, usage.apply(ar.result())));
-            ApiException e = ChatService.asApi(ar.cause());
-            if (e.kind().retryable() && i + 1 < ds.size()) return attempt(ds, i + 1, e, call, usage);
-            return Future.failedFuture(e);
-        });
+        return attempts.run(catalog.order(model), d -> provider(painters, d).generate(d, request)
+                .map(r -> new ChatService.Served<>(r, d.publicModel(), d, Usage.ZERO)));
     }
 
     private static <P> P provider(Map<String, P> providers, Deployment d) {

@@ -67,6 +67,8 @@ public final class TestGateway implements AutoCloseable {
             o.put("storage.db_url", "memory");
             o.put("simulated.ttft_ms", "0");
             o.put("simulated.tokens_per_second", "0");
+            // one attempt per deployment: tests that pin a single upstream failure see it; RoutingTest turns retries on
+            o.put("routing.max_retries", "0");
             if (withAdminKey) o.put("admin_key", ADMIN_KEY);
             o.putAll(overrides);
             GatewayConfig config = ConfigLoader.load(configFile, env, o);

@@ -1,0 +1,87 @@
+package dev.tokengate.pipeline;
+
+import dev.tokengate.core.ApiException;
+import dev.tokengate.core.Deployment;
+import dev.tokengate.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The one failover loop: tries the deployments in order, moving on at once after a retryable failure (429, 5xx,
+ * timeouts); when all were tried, starts over after an exponential backoff with jitter (at least the upstream's
+ * Retry-After) while retries remain. A stream that already reached the client is never retried. Every outcome feeds
+ * the deployment's circuit breaker and the upstream metrics.
+ */
+public final class Attempts {
+    /** @param maxRetries rounds over the deployments after the first; @param maxDelayMs longest wait before a round */
+    public record Policy(int maxRetries, long baseDelayMs, long maxDelayMs) {
+        public static final Policy NONE = new Policy(0, 0, 0);
+    }
+
+    private final Vertx vertx;
+    private final DeploymentHealth health;
+    private final Metrics metrics;
+    private final Policy policy;
+
+    public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy) {
+        this.vertx = vertx;
+        this.health = health;
+        this.metrics = metrics;
+        this.policy = policy;
+    }
+
+    public DeploymentHealth health() {
+        return health;
+    }
+
+    public <T> Future<T> run(List<Deployment> deployments, Function<Deployment, Future<T>> call) {
+        List<Deployment> usable = health.usable(deployments);
+        return attempt(usable, 0, 0, null, call);
+    }
+
+    private <T> Future<T> attempt(List<Deployment> ds, int i, int round, Throwable last, Function<Deployment, Future<T>> call) {
+        if (i >= ds.size()) {
+            if (round >= policy.maxRetries() || !retryable(last)) return Future.failedFuture(last);
+            long delay = delay(round, ChatService.asApi(last).retryAfterSeconds());
+            if (delay > policy.maxDelayMs()) return Future.failedFuture(last);
+            Promise<T> p = Promise.promise();
+            vertx.setTimer(Math.max(1, delay), t -> attempt(ds, 0, round + 1, last, call).onComplete(p));
+            return p.future();
+        }
+        Deployment d = ds.get(i);
+        long start = System.nanoTime();
+        Future<T> f;
+        try {
+            f = call.apply(d);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        return f.transform(ar -> {
+            long nanos = System.nanoTime() - start;
+            metrics.upstreamCall(d.id(), nanos, ar.succeeded());
+            if (ar.succeeded()) {
+                health.record(d, true, false, null, nanos);
+                return Future.succeededFuture(ar.result());
+            }
+            boolean retryable = retryable(ar.cause());
+            health.record(d, false, retryable, ChatService.asApi(ar.cause()).getMessage(), nanos);
+            if (!retryable) return Future.failedFuture(ar.cause());
+            return attempt(ds, i + 1, round, ar.cause(), call);
+        });
+    }
+
+    static boolean retryable(Throwable t) {
+        if (t instanceof ChatService.StreamFailure f) return !f.delivered() && f.error().kind().retryable();
+        return t instanceof ApiException a && a.kind().retryable();
+    }
+
+    long delay(int round, Integer retryAfterSeconds) {
+        long base = Math.min(policy.maxDelayMs(), policy.baseDelayMs() << Math.min(round, 20));
+        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        return retryAfterSeconds == null ? jittered : Math.max(jittered, retryAfterSeconds * 1000L);
+    }
+}

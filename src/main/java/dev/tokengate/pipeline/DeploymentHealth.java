@@ -1,0 +1,124 @@
+package dev.tokengate.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokengate.core.Deployment;
+import dev.tokengate.core.Json;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A circuit breaker per deployment. After {@code failureThreshold} consecutive retryable failures a deployment is open:
+ * skipped for {@code openMillis}; then one probe request may try it (half-open); its success closes the breaker, its
+ * failure opens it again. When every deployment of a model is open, the one that opened first is still tried, so a
+ * model never becomes unreachable because of the breakers alone.
+ */
+public final class DeploymentHealth {
+    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    private static final class Breaker {
+        int consecutiveFailures;
+        long openedAt = -1;
+        boolean probing;
+        long successes;
+        long failures;
+        String lastError;
+        double latencyEwmaMs;
+    }
+
+    private final InstantSource clock;
+    private final int failureThreshold;
+    private final long openMillis;
+    private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
+
+    public DeploymentHealth(InstantSource clock, int failureThreshold, long openMillis) {
+        this.clock = clock;
+        this.failureThreshold = failureThreshold;
+        this.openMillis = openMillis;
+    }
+
+    /** The deployments worth trying, in the given order; open ones are left out unless all are open. */
+    public List<Deployment> usable(List<Deployment> ordered) {
+        if (ordered.size() <= 1) return ordered;
+        List<Deployment> ok = ordered.stream().filter(this::admits).toList();
+        return ok.isEmpty() ? List.of(ordered.get(0)) : ok;
+    }
+
+    private boolean admits(Deployment d) {
+        Breaker b = breakers.get(d.id());
+        if (b == null) return true;
+        synchronized (b) {
+            State s = state(b);
+            if (s == State.CLOSED) return true;
+            if (s == State.HALF_OPEN && !b.probing) {
+                b.probing = true;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    public void record(Deployment d, boolean ok, boolean countsAsFailure, String error, long nanos) {
+        Breaker b = breakers.computeIfAbsent(d.id(), k -> new Breaker());
+        synchronized (b) {
+            b.probing = false;
+            b.latencyEwmaMs = b.latencyEwmaMs == 0 ? nanos / 1e6 : 0.9 * b.latencyEwmaMs + 0.1 * nanos / 1e6;
+            if (ok) {
+                b.successes++;
+                b.consecutiveFailures = 0;
+                b.openedAt = -1;
+                return;
+            }
+            b.failures++;
+            b.lastError = error;
+            if (!countsAsFailure) return;
+            b.consecutiveFailures++;
+            if (b.consecutiveFailures >= failureThreshold) b.openedAt = clock.millis();
+        }
+    }
+
+    public State state(Deployment d) {
+        Breaker b = breakers.get(d.id());
+        if (b == null) return State.CLOSED;
+        synchronized (b) {
+            return state(b);
+        }
+    }
+
+    private State state(Breaker b) {
+        if (b.openedAt < 0) return State.CLOSED;
+        return clock.millis() - b.openedAt >= openMillis ? State.HALF_OPEN : State.OPEN;
+    }
+
+    /** One deployment's health as JSON, for GET /admin/v1/deployments. */
+    public ObjectNode describe(Deployment d) {
+        ObjectNode o = Json.object();
+        o.put("id", d.id());
+        o.put("model", d.publicModel());
+        o.put("provider", d.providerType());
+        if (d.baseUrl() == null) o.putNull("base_url");
+        else o.put("base_url", d.baseUrl());
+        o.put("upstream_model", d.upstreamModel());
+        o.put("weight", d.weight());
+        Breaker b = breakers.get(d.id());
+        if (b == null) {
+            o.put("state", "closed");
+            o.put("consecutive_failures", 0);
+            o.put("successes", 0);
+            o.put("failures", 0);
+            o.putNull("last_error");
+            o.putNull("latency_ewma_ms");
+            return o;
+        }
+        synchronized (b) {
+            o.put("state", state(b).name().toLowerCase(java.util.Locale.ROOT));
+            o.put("consecutive_failures", b.consecutiveFailures);
+            o.put("successes", b.successes);
+            o.put("failures", b.failures);
+            if (b.lastError == null) o.putNull("last_error");
+            else o.put("last_error", b.lastError);
+            o.put("latency_ewma_ms", Math.round(b.latencyEwmaMs * 100) / 100.0);
+        }
+        return o;
+    }
+}
