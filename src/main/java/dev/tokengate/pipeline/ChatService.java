@@ -27,12 +27,19 @@ public final class ChatService {
     private final Map<String, Provider> providers;
     private final Map<String, GatewayConfig.Tier> tiers;
     private final Metrics metrics;
+    private final Accounting accounting;
 
     public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Metrics metrics) {
+        this(catalog, providers, tiers, metrics, Accounting.OFF);
+    }
+
+    public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Metrics metrics,
+                       Accounting accounting) {
         this.catalog = catalog;
         this.providers = providers;
         this.tiers = tiers;
         this.metrics = metrics;
+        this.accounting = accounting;
     }
 
     /** What served a request: the public model, its deployment, and the usage to bill. */
@@ -48,7 +55,25 @@ public final class ChatService {
     }
 
     public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
-        return tryComplete(plan(user, request.model()), 0, request, null);
+        return complete(Caller.background(user, null), request);
+    }
+
+    /** Admits (limits, balance), calls the upstreams, and finishes the admission however the call ends. */
+    public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
+        List<Deployment> attempts = plan(caller.user(), request.model());
+        return accounting.admit(caller, request, attempts).compose(ticket ->
+                guarded(() -> tryComplete(attempts, 0, request, null)).andThen(ar -> {
+                    if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
+                    else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
+                }));
+    }
+
+    private static <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private Future<Served<ChatResponse>> tryComplete(List<Deployment> attempts, int i, ChatRequest request, ApiException last) {
@@ -72,7 +97,39 @@ public final class ChatService {
      * delivered} tells the caller whether the client already received chunks (then the failure must be reported in-stream).
      */
     public Future<Served<Void>> stream(User user, ChatRequest request, StreamSink sink) {
-        return tryStream(plan(user, request.model()), 0, request, sink, null);
+        return stream(Caller.background(user, null), request, sink);
+    }
+
+    /**
+     * As {@link #complete(Caller, ChatRequest)}, streaming. A stream is charged the upstream's usage report when it ran
+     * to its end; when the client went away, the upstream failed mid-stream, or it reported no usage, it is charged the
+     * prompt plus the completion tokens actually delivered (counted with the tokenizer).
+     */
+    public Future<Served<Void>> stream(Caller caller, ChatRequest request, StreamSink sink) {
+        List<Deployment> attempts = plan(caller.user(), request.model());
+        return accounting.admit(caller, request, attempts).compose(ticket -> {
+            DeliveredText delivered = new DeliveredText(sink);
+            return guarded(() -> tryStream(attempts, 0, request, delivered, null)).andThen(ar -> {
+                if (ar.succeeded()) {
+                    Usage reported = ar.result().usage();
+                    boolean whole = !delivered.cancelled() && !reported.equals(Usage.ZERO);
+                    ticket.finish(ar.result().deployment(), whole ? reported : deliveredUsage(request, reported, delivered),
+                            delivered.cancelled() ? CLIENT_CLOSED : 200, true);
+                } else if (ar.cause() instanceof StreamFailure f && f.delivered()) {
+                    ticket.finish(f.deployment(), deliveredUsage(request, f.usageSoFar(), delivered), f.error().kind().status(), true);
+                } else {
+                    ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), true);
+                }
+            });
+        });
+    }
+
+    /** The status recorded for a stream the client abandoned (nginx's "client closed request"). */
+    static final int CLIENT_CLOSED = 499;
+
+    private static Usage deliveredUsage(ChatRequest request, Usage reported, DeliveredText delivered) {
+        int prompt = reported.promptTokens() > 0 ? reported.promptTokens() : dev.tokengate.tokens.Tokenizer.countPrompt(request.messages());
+        return new Usage(prompt, delivered.tokens(), Math.min(prompt, reported.cachedPromptTokens()));
     }
 
     private Future<Served<Void>> tryStream(List<Deployment> attempts, int i, ChatRequest request, StreamSink sink, ApiException last) {
