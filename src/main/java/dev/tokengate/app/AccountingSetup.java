@@ -11,7 +11,6 @@ import dev.tokengate.pipeline.LimitsAndBalances;
 import dev.tokengate.ratelimit.LocalRateLimiter;
 import dev.tokengate.ratelimit.RateLimiter;
 import dev.tokengate.store.redis.RedisRateLimiter;
-import dev.tokengate.tokens.Tokenizer;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.Set;
@@ -31,10 +30,8 @@ record AccountingSetup(Accounting accounting, Balances balances) implements Auto
             balances = storage.soleInstance() ? new LocalBalances(vertx, storage.ledger, policy, clock)
                     : new SharedBalances(vertx, storage.ledger, policy, clock);
         }
-        // loads the tokenizer's vocabulary now rather than on an event loop during the first request
-        Tokenizer.count("warm up");
         RateLimiter limiter = config.redis().configured() ? new RedisRateLimiter(vertx, config.redis()) : new LocalRateLimiter(clock);
-        return new AccountingSetup(new LimitsAndBalances(balances, limiter, config.rateLimits(), config.billing(), clock), balances);
+        return new AccountingSetup(new LimitsAndBalances(vertx, balances, limiter, config.rateLimits(), config.billing(), clock), balances);
     }
 
     /** Writes every queued usage record; call before the store closes. */

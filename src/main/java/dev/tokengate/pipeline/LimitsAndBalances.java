@@ -6,7 +6,9 @@ import dev.tokengate.billing.Ids;
 import dev.tokengate.billing.UsageRecord;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
+import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Price;
@@ -16,6 +18,7 @@ import dev.tokengate.ratelimit.RateLimitHeaders;
 import dev.tokengate.ratelimit.RateLimiter;
 import dev.tokengate.tokens.Tokenizer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,9 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * @param balances null when billing is off
  */
-public record LimitsAndBalances(Balances balances, RateLimiter limiter, GatewayConfig.RateLimits limits,
+public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limiter, GatewayConfig.RateLimits limits,
                                 GatewayConfig.Billing billing, InstantSource clock) implements Accounting {
     private static final Logger LOG = LoggerFactory.getLogger(LimitsAndBalances.class);
+    /** Prompts longer than this are counted on a worker thread: tokenizing them would hold up an event loop. */
+    private static final long COUNT_ON_WORKER_ABOVE_CHARS = 16_384;
     private static final AtomicLong lastLimiterWarning = new AtomicLong();
 
     @Override
@@ -41,7 +46,21 @@ public record LimitsAndBalances(Balances balances, RateLimiter limiter, GatewayC
         long started = System.nanoTime();
         GatewayConfig.RateLimit limit = caller.keyId() == null ? GatewayConfig.RateLimit.NONE : limits.forTier(caller.user().tier());
         if (limit.none() && balances == null) return Future.succeededFuture(NO_TICKET);
-        int promptTokens = Tokenizer.countPrompt(request.messages());
+        return promptTokens(request).compose(promptTokens -> admit(caller, request, candidates, limit, promptTokens, started));
+    }
+
+    private Future<Integer> promptTokens(ChatRequest request) {
+        long chars = 0;
+        for (ChatMessage m : request.messages()) {
+            if (m.content() == null) continue;
+            for (ContentPart p : m.content()) if (p instanceof ContentPart.Text t) chars += t.text().length();
+        }
+        if (chars <= COUNT_ON_WORKER_ABOVE_CHARS) return Future.succeededFuture(Tokenizer.countPrompt(request.messages()));
+        return vertx.executeBlocking(() -> Tokenizer.countPrompt(request.messages()), false);
+    }
+
+    private Future<Ticket> admit(Caller caller, ChatRequest request, List<Deployment> candidates, GatewayConfig.RateLimit limit,
+                                 int promptTokens, long started) {
         Future<Decision> limited = limit.none() ? Future.succeededFuture(null)
                 : limiter.acquire("key:" + caller.keyId(), limit, rateTokens(request, promptTokens)).recover(e -> limiterDown(e, limit));
         return limited.compose(decision -> {
