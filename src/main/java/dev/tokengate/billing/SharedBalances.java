@@ -59,6 +59,8 @@ public final class SharedBalances implements Balances {
         if (writer.backlog() > MAX_BACKLOG) return Future.failedFuture(BillingErrors.ledgerBacklog());
         return opened(userId).compose(unlimited -> {
             if (unlimited) return Future.succeededFuture(new Hold(null, userId, 0, true));
+            // a free model needs no hold, and no database round trip
+            if (micros == 0) return Future.succeededFuture(new Hold(null, userId, 0, false));
             long now = clock.millis();
             Hold hold = new Hold(Ids.next("hold_", now), userId, micros, false);
             return vertx.executeBlocking(() -> store.reserve(hold, owner, now + HOLD_TTL_MS), false)

@@ -47,13 +47,13 @@ final class BillingRoutes {
         router.post("/admin/v1/users/:id/balance/topup").handler(ctx -> run(ctx, () -> {
             JsonNode body = object(ctx);
             long amount = money(body, "amount");
-            if (amount <= 0) throw ApiException.invalid("amount_usd", "The top-up amount must be positive.");
+            if (amount <= 0) throw ApiException.invalid(givenField(body, "amount"), "The top-up amount must be positive.");
             return credit(ctx, amount, LedgerEntry.Kind.TOPUP, reason(body, false));
         }));
         router.post("/admin/v1/users/:id/balance/adjust").handler(ctx -> run(ctx, () -> {
             JsonNode body = object(ctx);
             long delta = money(body, "delta");
-            if (delta == 0) throw ApiException.invalid("delta_usd", "The adjustment must not be zero.");
+            if (delta == 0) throw ApiException.invalid(givenField(body, "delta"), "The adjustment must not be zero.");
             return credit(ctx, delta, LedgerEntry.Kind.ADJUSTMENT, reason(body, true));
         }));
         router.get("/admin/v1/users/:id/balance").handler(ctx -> run(ctx,
@@ -133,6 +133,11 @@ final class BillingRoutes {
             throw ApiException.invalid(name + "_usd", "'" + name + "_usd' must be dollars with at most 6 decimals, got '"
                     + usd.asText() + "'.");
         }
+    }
+
+    /** Which of NAME_usd and NAME_micros the body used, to name it in an error. */
+    private static String givenField(JsonNode body, String name) {
+        return body.hasNonNull(name + "_micros") ? name + "_micros" : name + "_usd";
     }
 
     private static String reason(JsonNode body, boolean required) {

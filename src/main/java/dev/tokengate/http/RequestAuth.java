@@ -55,7 +55,10 @@ public final class RequestAuth {
     public Caller caller(RoutingContext ctx) {
         String keyId = principal(ctx) instanceof Principal.Member m ? m.key().id() : "admin";
         return new Caller(user(ctx), keyId, ctx.response().headers().get("X-Request-Id"),
-                headers -> headers.forEach(ctx.response()::putHeader));
+                headers -> {
+                    // a client that already left has nothing to receive them
+                    if (!ctx.response().headWritten() && !ctx.response().closed()) headers.forEach(ctx.response()::putHeader);
+                });
     }
 
     public static void requireAdmin(RoutingContext ctx) {
