@@ -59,6 +59,25 @@ class PrepaidBalanceTest {
     }
 
     @Test
+    void anthropicMessagesAreBilledTooAndRefusedWithABillingError() {
+        try (TestGateway gw = Metered.start(Map.of())) {
+            String[] user = Metered.user(gw, "claude-fan");
+            String body = "{\"model\":\"metered\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            TestGateway.Resp refused = gw.post("/v1/messages", user[1], body);
+            assertThat(refused.status()).isEqualTo(402);
+            assertThat(refused.json().path("error").path("type").asText()).isEqualTo("billing_error");
+
+            Metered.topUp(gw, user[0], 1_000_000);
+            TestGateway.Resp ok = gw.post("/v1/messages", user[1], body);
+            assertThat(ok.status()).isEqualTo(200);
+            long tokens = ok.json().path("usage").path("input_tokens").asLong() + ok.json().path("usage").path("output_tokens").asLong();
+            JsonNode record = Metered.usage(gw, user[0]).get(0);
+            assertThat(record.path("key_id").asText()).startsWith("key_");
+            assertThat(record.path("charged_micros").asLong()).isEqualTo(tokens);
+        }
+    }
+
+    @Test
     void aRequestIsChargedItsActualCostNotItsWorstCase() {
         try (TestGateway gw = Metered.start(Map.of())) {
             String[] user = Metered.user(gw, "actual");
