@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -37,6 +38,8 @@ public final class RedisRateLimiter implements RateLimiter {
     private final Vertx vertx;
     private final RedisLink link;
     private final String prefix;
+    private CompletableFuture<Void> scriptsLoaded;
+    private StatefulRedisConnection<String, String> scriptsLoadedOn;
 
     public RedisRateLimiter(Vertx vertx, GatewayConfig.Redis config) {
         this.vertx = vertx;
@@ -75,11 +78,37 @@ public final class RedisRateLimiter implements RateLimiter {
         return prefix + "rl:{" + scope + "}:" + kind;
     }
 
+    /**
+     * The connection, with both scripts loaded into Redis first, so that EVALSHA does not miss: the NOSCRIPT fallback
+     * would send a script after commands issued later (a release could then land after the next acquire).
+     */
+    private CompletionStage<StatefulRedisConnection<String, String>> ready() {
+        return link.connection().thenCompose(c -> {
+            CompletableFuture<Void> loaded;
+            synchronized (this) {
+                if (scriptsLoaded == null || scriptsLoadedOn != c) {
+                    scriptsLoadedOn = c;
+                    scriptsLoaded = c.async().scriptLoad(ACQUIRE).thenCompose(x -> c.async().scriptLoad(RELEASE))
+                            .<Void>thenApply(x -> null).toCompletableFuture();
+                    CompletableFuture<Void> mine = scriptsLoaded;
+                    mine.exceptionally(e -> {
+                        synchronized (this) {
+                            if (scriptsLoaded == mine) scriptsLoaded = null;
+                        }
+                        return null;
+                    });
+                }
+                loaded = scriptsLoaded;
+            }
+            return loaded.thenApply(x -> c);
+        });
+    }
+
     private CompletionStage<List<Object>> eval(String script, String sha, String[] keys, String... args) {
-        return link.connection().thenCompose(c -> evalsha(c, sha, keys, args).exceptionallyCompose(e -> {
+        return ready().thenCompose(c -> evalsha(c, sha, keys, args).exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
             if (cause instanceof RedisNoScriptException) return c.async().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args);
-            return java.util.concurrent.CompletableFuture.failedFuture(cause);
+            return CompletableFuture.failedFuture(cause);
         }));
     }
 
