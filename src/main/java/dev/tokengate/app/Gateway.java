@@ -42,15 +42,18 @@ public final class Gateway implements AutoCloseable {
     private final Vertx vertx;
     private final Storage storage;
     private final JobEngine engine;
+    private final AccountingSetup accounting;
     private final int port;
     private final String adminKey;
     private final boolean adminKeyCreated;
     private final String storageName;
 
-    private Gateway(Vertx vertx, Storage storage, JobEngine engine, int port, String adminKey, boolean adminKeyCreated) {
+    private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, int port, String adminKey,
+                    boolean adminKeyCreated) {
         this.vertx = vertx;
         this.storage = storage;
         this.engine = engine;
+        this.accounting = accounting;
         this.port = port;
         this.adminKey = adminKey;
         this.adminKeyCreated = adminKeyCreated;
@@ -65,6 +68,7 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         Storage storage = null;
+        AccountingSetup accounting = null;
         try {
             storage = Storage.open(config.storage(), 16);
             AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
@@ -85,7 +89,8 @@ public final class Gateway implements AutoCloseable {
             MediaService media = new MediaService(catalog,
                     Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
                     Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts);
-            ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts);
+            accounting = AccountingSetup.open(vertx, config, storage, clock);
+            ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts, accounting.accounting());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
                     storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs());
@@ -97,14 +102,15 @@ public final class Gateway implements AutoCloseable {
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
-                    media, new ImageVault(clock), attempts.health());
+                    media, new ImageVault(clock), attempts.health(), accounting.balances());
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
             warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
-            return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());
+            return new Gateway(vertx, storage, engine, accounting, port, admin.key(), admin.created());
         } catch (RuntimeException e) {
+            if (accounting != null) accounting.close();
             if (storage != null) storage.close();
             vertx.close();
             throw e;
@@ -164,6 +170,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         engine.stop();
         await(vertx.close());
+        accounting.close();
         storage.close();
     }
 }

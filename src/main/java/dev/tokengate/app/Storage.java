@@ -2,6 +2,7 @@ package dev.tokengate.app;
 
 import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchStore;
+import dev.tokengate.billing.LedgerStore;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.jobs.JobSignals;
 import dev.tokengate.jobs.JobStore;
@@ -10,10 +11,12 @@ import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
 import dev.tokengate.store.jdbc.JdbcBatchStore;
 import dev.tokengate.store.jdbc.JdbcJobStore;
+import dev.tokengate.store.jdbc.JdbcLedgerStore;
 import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
 import dev.tokengate.store.memory.MemoryBatchStore;
 import dev.tokengate.store.memory.MemoryJobStore;
+import dev.tokengate.store.memory.MemoryLedgerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,20 +27,23 @@ final class Storage implements AutoCloseable {
     final JobStore jobs;
     final BatchStore batches;
     final JobSignals signals;
+    final LedgerStore ledger;
     private final Database database;
 
-    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, JobSignals signals, Database database) {
+    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, JobSignals signals, LedgerStore ledger,
+                    Database database) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.batches = batches;
         this.signals = signals;
+        this.ledger = ledger;
         this.database = database;
     }
 
     static Storage open(GatewayConfig.Storage cfg, int poolSize) {
         if (cfg.inMemory()) {
             MemoryJobStore jobs = new MemoryJobStore();
-            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), JobSignals.LOCAL, null);
+            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), JobSignals.LOCAL, new MemoryLedgerStore(), null);
         }
         String url = cfg.dbUrl();
         if (url == null) {
@@ -50,7 +56,7 @@ final class Storage implements AutoCloseable {
         }
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
-        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), signals, db);
+        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), signals, new JdbcLedgerStore(db), db);
     }
 
     /** True when no other instance can share this store (SQLite file, memory). */

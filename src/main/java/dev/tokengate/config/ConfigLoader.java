@@ -114,7 +114,8 @@ public final class ConfigLoader {
                 "TOKENGATE_HOST", "server.host",
                 "TOKENGATE_PORT", "server.port",
                 "TOKENGATE_DATA_DIR", "storage.data_dir",
-                "TOKENGATE_DB_URL", "storage.db_url");
+                "TOKENGATE_DB_URL", "storage.db_url",
+                "TOKENGATE_REDIS_URL", "redis.url");
         names.forEach((var, path) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) set(root, path, v);
@@ -215,7 +216,53 @@ public final class ConfigLoader {
             throw new ConfigException("admin_key (TOKENGATE_ADMIN_KEY): must be at least 16 characters, got <masked> of "
                     + adminKey.length());
         }
-        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, routing, adminKey);
+        return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, routing, adminKey,
+                billing(root.path("billing"), f, models), rateLimits(root.path("rate_limits"), f, tiers.keySet()),
+                redis(root.path("redis"), f));
+    }
+
+    private static GatewayConfig.Billing billing(JsonNode b, Fields f, List<GatewayConfig.Model> models) {
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = b.path("model_max_output_tokens").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (models.stream().noneMatch(m -> m.name().equals(e.getKey()))) {
+                throw new ConfigException("billing.model_max_output_tokens: '" + e.getKey() + "' is not a configured model");
+            }
+            caps.put(e.getKey(), f.integer(b.path("model_max_output_tokens"), "billing.model_max_output_tokens." + e.getKey(), 1, 100_000_000));
+        }
+        return new GatewayConfig.Billing(f.bool(b, "billing.enabled"), f.money(b, "billing.new_user_credit_usd"),
+                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps));
+    }
+
+    private static GatewayConfig.RateLimits rateLimits(JsonNode r, Fields f, Set<String> tiers) {
+        String onFailure = f.string(r, "rate_limits.on_redis_failure", false);
+        if (!onFailure.equals("open") && !onFailure.equals("closed")) {
+            throw new ConfigException("rate_limits.on_redis_failure: must be open or closed, got '" + onFailure + "'");
+        }
+        Map<String, GatewayConfig.RateLimit> limits = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = r.path("tiers").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String at = "rate_limits.tiers." + e.getKey();
+            if (!tiers.contains(e.getKey())) throw new ConfigException(at + ": '" + e.getKey() + "' is not a configured tier");
+            JsonNode t = e.getValue();
+            limits.put(e.getKey(), new GatewayConfig.RateLimit(
+                    t.has("requests_per_minute") ? f.integer(t, at + ".requests_per_minute", 0, 100_000_000) : 0,
+                    t.has("tokens_per_minute") ? f.longValue(t, at + ".tokens_per_minute", 0, Long.MAX_VALUE / 4) : 0,
+                    t.has("concurrent_requests") ? f.integer(t, at + ".concurrent_requests", 0, 100_000_000) : 0));
+        }
+        return new GatewayConfig.RateLimits(onFailure.equals("open"), Map.copyOf(limits));
+    }
+
+    private static GatewayConfig.Redis redis(JsonNode r, Fields f) {
+        String url = r.path("url").asText("");
+        if (url.isBlank()) url = null;
+        else if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new ConfigException("redis.url: expected redis://host:port or rediss://..., got '"
+                    + url.replaceAll("//[^@/]*@", "//<masked>@") + "'");
+        }
+        return new GatewayConfig.Redis(url, f.string(r, "redis.key_prefix", false));
     }
 
     private static List<GatewayConfig.Model> models(JsonNode node, Fields f, Map<String, String> env) {

@@ -17,7 +17,10 @@ public record GatewayConfig(
         Callbacks callbacks,
         Batches batches,
         Routing routing,
-        String adminKey) {
+        String adminKey,
+        Billing billing,
+        RateLimits rateLimits,
+        Redis redis) {
 
     public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
 
@@ -74,6 +77,42 @@ public record GatewayConfig(
     public record Batches(int expiryHours, int maxRequests, long maxFileBytes) {}
 
     public record Callbacks(boolean allowPrivateNetworks, int timeoutMs, int maxAttempts, int windowSeconds) {}
+
+    /**
+     * Prepaid balances. The worst case reserved for a request counts its max_tokens, capped by the model's output cap
+     * ({@code modelMaxOutputTokens}, else {@code maxOutputTokens}); a request without max_tokens counts the cap.
+     */
+    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens) {
+        public int outputCap(String model) {
+            return modelMaxOutputTokens.getOrDefault(model, maxOutputTokens);
+        }
+    }
+
+    /** Limits per API key, by the tier of the key's user; 0 means no limit. */
+    public record RateLimit(int requestsPerMinute, long tokensPerMinute, int concurrentRequests) {
+        public static final RateLimit NONE = new RateLimit(0, 0, 0);
+
+        public boolean none() {
+            return requestsPerMinute == 0 && tokensPerMinute == 0 && concurrentRequests == 0;
+        }
+    }
+
+    /** @param failOpen what rate limits do while Redis is unreachable: let requests through, or answer 503 */
+    public record RateLimits(boolean failOpen, Map<String, RateLimit> tiers) {
+        public RateLimit forTier(String tier) {
+            return tiers.getOrDefault(tier, RateLimit.NONE);
+        }
+    }
+
+    /** @param url redis://host:port/db, or null for in-process rate-limit counters (a single instance) */
+    public record Redis(String url, String keyPrefix) {
+        public boolean configured() { return url != null; }
+
+        @Override
+        public String toString() {
+            return "Redis[" + (url == null ? "none" : url.replaceAll("//[^@/]*@", "//<masked>@")) + "]";
+        }
+    }
 
     @Override
     public String toString() {

@@ -1,9 +1,9 @@
 package dev.tokengate.http;
 
-import dev.tokengate.accounts.User;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.Json;
+import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ToolSpec;
@@ -30,18 +30,18 @@ final class AnthropicRoutes {
     }
 
     private void messages(RoutingContext ctx) {
-        User user = auth.user(ctx);
+        Caller caller = auth.caller(ctx);
         ChatRequest request = MessagesRequestDecoder.decode(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, request.model());
         if (!request.stream()) {
-            chat.complete(user, request).onComplete(ar -> {
+            chat.complete(caller, request).onComplete(ar -> {
                 if (ar.succeeded()) Responses.json(ctx, 200, MessageEncoder.message(ar.result().value()));
                 else Responses.error(ctx, ar.cause());
             });
             return;
         }
         AnthropicSseSink sink = new AnthropicSseSink(ctx.response(), roughInputTokens(request));
-        chat.stream(user, request, sink).onComplete(ar -> {
+        chat.stream(caller, request, sink).onComplete(ar -> {
             if (ar.succeeded()) {
                 sink.finish();
                 return;

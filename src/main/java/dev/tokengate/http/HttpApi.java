@@ -5,6 +5,7 @@ import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.cache.ImageVault;
+import dev.tokengate.billing.Balances;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
@@ -29,7 +30,7 @@ public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
-                       MediaService media, ImageVault images, DeploymentHealth health) {}
+                       MediaService media, ImageVault images, DeploymentHealth health, Balances balances) {}
 
     private HttpApi() {}
 
@@ -64,6 +65,7 @@ public final class HttpApi {
         });
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
+        new BillingRoutes(vertx, d.balances(), d.accounts(), d.auth()).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));

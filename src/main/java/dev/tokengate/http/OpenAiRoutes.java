@@ -7,6 +7,7 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.Json;
+import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.wire.openai.ChatEncoder;
@@ -38,18 +39,18 @@ final class OpenAiRoutes {
     }
 
     private void chatCompletions(RoutingContext ctx) {
-        User user = auth.user(ctx);
+        Caller caller = auth.caller(ctx);
         ChatRequest request = ChatRequestDecoder.decode(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, request.model());
         if (!request.stream()) {
-            chat.complete(user, request).onComplete(ar -> {
+            chat.complete(caller, request).onComplete(ar -> {
                 if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.response(ar.result().value()));
                 else Responses.error(ctx, ar.cause());
             });
             return;
         }
         SseSink sink = new SseSink(ctx.response(), request.includeUsage());
-        chat.stream(user, request, sink).onComplete(ar -> {
+        chat.stream(caller, request, sink).onComplete(ar -> {
             if (ar.succeeded()) {
                 sink.finish();
                 return;

@@ -4,6 +4,7 @@ import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.Principal;
 import dev.tokengate.accounts.User;
 import dev.tokengate.core.ApiException;
+import dev.tokengate.pipeline.Caller;
 import io.vertx.ext.web.RoutingContext;
 
 /** Reads the key from {@code Authorization: Bearer} or {@code x-api-key} and resolves the caller. */
@@ -48,6 +49,16 @@ public final class RequestAuth {
             case Principal.Admin a -> adminUser;
             case Principal.Member m -> m.user();
         };
+    }
+
+    /** The caller as the accounting stages see it: user, key, request id, and where rate-limit headers go. */
+    public Caller caller(RoutingContext ctx) {
+        String keyId = principal(ctx) instanceof Principal.Member m ? m.key().id() : "admin";
+        return new Caller(user(ctx), keyId, ctx.response().headers().get("X-Request-Id"),
+                headers -> {
+                    // a client that already left has nothing to receive them
+                    if (!ctx.response().headWritten() && !ctx.response().closed()) headers.forEach(ctx.response()::putHeader);
+                });
     }
 
     public static void requireAdmin(RoutingContext ctx) {

@@ -34,7 +34,8 @@ public final class Responses {
             return;
         }
         if (e.retryAfterSeconds() != null) r.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
-        if (e.kind() == ErrorKind.INVALID_REQUEST || e.kind() == ErrorKind.AUTHENTICATION || e.kind() == ErrorKind.NOT_FOUND) {
+        if (e.kind() == ErrorKind.INVALID_REQUEST || e.kind() == ErrorKind.AUTHENTICATION || e.kind() == ErrorKind.NOT_FOUND
+                || e.kind() == ErrorKind.INSUFFICIENT_BALANCE) {
             r.putHeader("x-should-retry", "false");
         }
         ApiFamily family = ApiFamily.ofPath(ctx.request().path());

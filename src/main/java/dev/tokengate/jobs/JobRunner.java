@@ -10,6 +10,7 @@ import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.schema.JsonSchemas;
 import dev.tokengate.wire.openai.ChatEncoder;
@@ -59,7 +60,7 @@ public final class JobRunner {
         }
         JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
         long start = System.nanoTime();
-        return attempt(user, request, schema, true).map(served -> {
+        return attempt(Caller.background(user, job.id()), request, schema, true).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
             Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), Json.text(ChatEncoder.response(r)), null, null,
@@ -70,12 +71,12 @@ public final class JobRunner {
         });
     }
 
-    private Future<ChatService.Served<ChatResponse>> attempt(User user, ChatRequest request, JsonNode schema, boolean mayRetry) {
-        return chat.complete(user, request).compose(served -> {
+    private Future<ChatService.Served<ChatResponse>> attempt(Caller caller, ChatRequest request, JsonNode schema, boolean mayRetry) {
+        return chat.complete(caller, request).compose(served -> {
             if (schema == null) return Future.succeededFuture(served);
             List<String> errors = JsonSchemas.validate(schema, served.value().firstText());
             if (errors.isEmpty()) return Future.succeededFuture(served);
-            if (mayRetry) return attempt(user, request, schema, false);
+            if (mayRetry) return attempt(caller, request, schema, false);
             return Future.failedFuture(new PermanentFailure(new ApiException(ErrorKind.UPSTREAM_ERROR,
                     "The model's output did not match the requested JSON schema after a retry: "
                             + String.join("; ", errors.subList(0, Math.min(3, errors.size()))), null, "invalid_json_output")));

@@ -25,12 +25,19 @@ public final class ChatService {
     private final Map<String, Provider> providers;
     private final Map<String, GatewayConfig.Tier> tiers;
     private final Attempts attempts;
+    private final Accounting accounting;
 
     public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Attempts attempts) {
+        this(catalog, providers, tiers, attempts, Accounting.OFF);
+    }
+
+    public ChatService(ModelCatalog catalog, Map<String, Provider> providers, Map<String, GatewayConfig.Tier> tiers, Attempts attempts,
+                       Accounting accounting) {
         this.catalog = catalog;
         this.providers = providers;
         this.tiers = tiers;
         this.attempts = attempts;
+        this.accounting = accounting;
     }
 
     /** What served a request: the public model, its deployment, and the usage to bill. */
@@ -46,7 +53,29 @@ public final class ChatService {
     }
 
     public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
-        return attempts.run(plan(user, request.model()), d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
+        return complete(Caller.background(user, null), request);
+    }
+
+    /** Admits (limits, balance), calls the upstreams, and finishes the admission however the call ends. */
+    public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
+        List<Deployment> plan = plan(caller.user(), request.model());
+        return accounting.admit(caller, request, plan).compose(ticket ->
+                guarded(() -> completeOn(plan, request)).andThen(ar -> {
+                    if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
+                    else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
+                }));
+    }
+
+    private static <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private Future<Served<ChatResponse>> completeOn(List<Deployment> plan, ChatRequest request) {
+        return attempts.run(plan, d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
             ChatResponse renamed = r.withModel(d.publicModel());
             return new Served<>(renamed, d.publicModel(), d, renamed.usage() == null ? Usage.ZERO : renamed.usage());
         }));
@@ -58,7 +87,43 @@ public final class ChatService {
      * in-stream, and no other deployment is tried).
      */
     public Future<Served<Void>> stream(User user, ChatRequest request, StreamSink sink) {
-        return attempts.run(plan(user, request.model()), d -> {
+        return stream(Caller.background(user, null), request, sink);
+    }
+
+    /**
+     * As {@link #complete(Caller, ChatRequest)}, streaming. A stream is charged the upstream's usage report when it ran
+     * to its end; when the client went away, the upstream failed mid-stream, or it reported no usage, it is charged the
+     * prompt plus the completion tokens actually delivered (counted with the tokenizer).
+     */
+    public Future<Served<Void>> stream(Caller caller, ChatRequest request, StreamSink sink) {
+        List<Deployment> plan = plan(caller.user(), request.model());
+        return accounting.admit(caller, request, plan).compose(ticket -> {
+            DeliveredText delivered = new DeliveredText(sink);
+            return guarded(() -> streamOn(plan, request, delivered)).andThen(ar -> {
+                if (ar.succeeded()) {
+                    Usage reported = ar.result().usage();
+                    boolean whole = !delivered.cancelled() && !reported.equals(Usage.ZERO);
+                    ticket.finish(ar.result().deployment(), whole ? reported : deliveredUsage(request, reported, delivered),
+                            delivered.cancelled() ? CLIENT_CLOSED : 200, true);
+                } else if (ar.cause() instanceof StreamFailure f && f.delivered()) {
+                    ticket.finish(f.deployment(), deliveredUsage(request, f.usageSoFar(), delivered), f.error().kind().status(), true);
+                } else {
+                    ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), true);
+                }
+            });
+        });
+    }
+
+    /** The status recorded for a stream the client abandoned (nginx's "client closed request"). */
+    static final int CLIENT_CLOSED = 499;
+
+    private static Usage deliveredUsage(ChatRequest request, Usage reported, DeliveredText delivered) {
+        int prompt = reported.promptTokens() > 0 ? reported.promptTokens() : dev.tokengate.tokens.Tokenizer.countPrompt(request.messages());
+        return new Usage(prompt, delivered.tokens(), Math.min(prompt, reported.cachedPromptTokens()));
+    }
+
+    private Future<Served<Void>> streamOn(List<Deployment> plan, ChatRequest request, StreamSink sink) {
+        return attempts.run(plan, d -> {
             UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
             return provider(d).stream(d, request.withModel(d.publicModel()), capture).<Served<Void>>transform(ar -> ar.succeeded()
                     ? Future.succeededFuture(new Served<>(null, d.publicModel(), d, capture.usage()))

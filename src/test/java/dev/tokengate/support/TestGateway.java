@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Starts the real gateway on a free port (in-memory storage and zero-latency simulated models unless told otherwise)
- * and offers plain-HTTP helpers. Tests talk to it exactly as clients do.
+ * Starts the real gateway on a free port (in-memory storage, zero-latency simulated models and $1000 of credit for new
+ * users unless told otherwise) and offers plain-HTTP helpers. Tests talk to it exactly as clients do.
  */
 public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_KEY = "tg-admin-test-key-0123456789abcdef";
@@ -65,6 +65,8 @@ public final class TestGateway implements AutoCloseable {
             o.put("server.event_loops", "2");
             o.put("storage.data_dir", dataDir.toString());
             o.put("storage.db_url", "memory");
+            // new users start with enough credit that tests about other things never meet a 402
+            o.put("billing.new_user_credit_usd", "1000");
             o.put("simulated.ttft_ms", "0");
             o.put("simulated.tokens_per_second", "0");
             // one attempt per deployment: tests that pin a single upstream failure see it; RoutingTest turns retries on

@@ -1,0 +1,188 @@
+package dev.tokengate.billing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the ledger off the hot path, in order, on one thread. Settlements that queued up while the previous batch was
+ * being written go out together in one transaction, so the ledger adds up after every commit. A failed batch is retried
+ * (the database may be restarting); settlements are never dropped, except one that keeps failing on its own (logged
+ * with everything needed to replay it). Closing writes everything that was queued.
+ */
+final class LedgerWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
+    private static final int MAX_BATCH = 500;
+    private static final int ATTEMPTS_ALONE = 20;
+    private static final int ATTEMPTS_OTHER = 3;
+
+    private sealed interface Op permits Settle, Task {}
+
+    private record Settle(Settlement settlement) implements Op {}
+
+    private record Task(Function<LedgerStore, ?> work, CompletableFuture<Object> done) implements Op {}
+
+    private final LedgerStore store;
+    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closing;
+
+    LedgerWriter(LedgerStore store) {
+        this.store = store;
+        this.thread = Thread.ofPlatform().daemon().name("tokengate-ledger-writer").start(this::run);
+    }
+
+    void settle(Settlement s) {
+        if (closing) {
+            writeAlone(s);
+            return;
+        }
+        queue.add(new Settle(s));
+    }
+
+    /** Runs {@code work} on the writer after everything queued before it; the future completes with its result. */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> submit(Function<LedgerStore, T> work) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        if (closing) done.completeExceptionally(new IllegalStateException("the ledger is closed"));
+        else queue.add(new Task(work, done));
+        return (CompletableFuture<T>) done;
+    }
+
+    /** Completes when everything queued so far is written. */
+    CompletableFuture<Void> flush() {
+        return submit(s -> null).thenApply(x -> null);
+    }
+
+    /** How many writes are waiting: a large backlog means the database is not keeping up or is down. */
+    int backlog() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Op> ops = new ArrayList<>();
+        while (true) {
+            try {
+                Op first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) return;
+                    continue;
+                }
+                ops.add(first);
+                queue.drainTo(ops, MAX_BATCH - 1);
+                process(ops);
+                ops.clear();
+            } catch (InterruptedException e) {
+                if (!closing) LOG.warn("ledger writer interrupted");
+                return;
+            }
+        }
+    }
+
+    /** Consecutive settlements form one batch; a task runs alone, after the settlements queued before it. */
+    private void process(List<Op> ops) throws InterruptedException {
+        List<Settlement> batch = new ArrayList<>();
+        for (Op op : ops) {
+            switch (op) {
+                case Settle s -> batch.add(s.settlement());
+                case Task t -> {
+                    writeBatch(batch);
+                    batch.clear();
+                    runTask(t);
+                }
+            }
+        }
+        writeBatch(batch);
+    }
+
+    private void writeBatch(List<Settlement> batch) throws InterruptedException {
+        if (batch.isEmpty()) return;
+        try {
+            store.settle(batch);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("writing {} usage records failed ({}); writing them one by one", batch.size(), e.getMessage());
+        }
+        for (Settlement s : batch) writeWithRetries(s);
+    }
+
+    private void writeWithRetries(Settlement s) throws InterruptedException {
+        long backoff = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.settle(List.of(s));
+                return;
+            } catch (RuntimeException e) {
+                if (alreadyWritten(e)) {
+                    LOG.warn("a settlement was already written (a retried commit): {}", s.usage().id());
+                    return;
+                }
+                if (attempt >= ATTEMPTS_ALONE) {
+                    LOG.error("dropping a settlement that failed {} times: {} ({})", attempt, s, e.getMessage());
+                    return;
+                }
+                Thread.sleep(backoff);
+                backoff = Math.min(5000, backoff * 2);
+            }
+        }
+    }
+
+    /** A key violation on retry means an earlier attempt committed after all: retrying again cannot help. */
+    private static boolean alreadyWritten(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && state.startsWith("23")) return true;
+                if (sql.getMessage() != null && sql.getMessage().contains("UNIQUE constraint failed")) return true;
+            }
+        }
+        return false;
+    }
+
+    private void writeAlone(Settlement s) {
+        try {
+            store.settle(List.of(s));
+        } catch (RuntimeException e) {
+            LOG.error("could not write a settlement after close: {} ({})", s, e.getMessage());
+        }
+    }
+
+    private void runTask(Task t) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                t.done().complete(t.work().apply(store));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS_OTHER) {
+                    t.done().completeExceptionally(e);
+                    return;
+                }
+                Thread.sleep(100L * attempt);
+            }
+        }
+    }
+
+    /** Stops taking work and writes everything queued. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Op> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (Op op : rest) {
+            switch (op) {
+                case Settle s -> writeAlone(s.settlement());
+                case Task t -> t.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
+            }
+        }
+    }
+}

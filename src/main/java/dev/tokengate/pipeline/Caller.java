@@ -1,0 +1,19 @@
+package dev.tokengate.pipeline;
+
+import dev.tokengate.accounts.User;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Who a chat request runs for, as the accounting stages need it.
+ *
+ * @param keyId   the API key the limits count against ("admin" for the admin key); null for work without a key (jobs),
+ *                which is billed but not rate limited
+ * @param headers receives response headers (the rate-limit headers) before the response starts
+ */
+public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
+    /** Work the gateway runs on a user's behalf without a client waiting on a key (a job attempt). */
+    public static Caller background(User user, String requestId) {
+        return new Caller(user, null, requestId, h -> {});
+    }
+}
