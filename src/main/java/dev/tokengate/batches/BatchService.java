@@ -84,8 +84,9 @@ public final class BatchService {
         }).onSuccess(b -> engine.kick());
     }
 
-    public Future<Batch> get(String userId, String id) {
-        return blocking(() -> store.find(id).filter(b -> b.userId().equals(userId))
+    /** The user's batch of the given API; anyone else's, or another API's, is a 404. */
+    public Future<Batch> get(String userId, String api, String id) {
+        return blocking(() -> store.find(id).filter(b -> b.userId().equals(userId) && b.api().equals(api))
                 .orElseThrow(() -> ApiException.notFound("No batch found with id '" + id + "'.")));
     }
 
@@ -102,13 +103,12 @@ public final class BatchService {
     }
 
     /** Cancels pending items at once; items already running finish, then the batch ends as cancelled. */
-    public Future<Batch> cancel(String userId, String id) {
-        return get(userId, id).compose(b -> blocking(() -> {
+    public Future<Batch> cancel(String userId, String api, String id) {
+        return get(userId, api, id).compose(b -> blocking(() -> {
             long now = clock.millis();
-            if (b.status().active() && b.status() != BatchStatus.CANCELLING) {
-                store.transition(id, List.of(BatchStatus.VALIDATING, BatchStatus.IN_PROGRESS, BatchStatus.FINALIZING),
-                        BatchStatus.CANCELLING, now, null, null, null, null);
-            }
+            // a finalizing batch has no pending item left and its finisher is running: it ends as it is
+            store.transition(id, List.of(BatchStatus.VALIDATING, BatchStatus.IN_PROGRESS), BatchStatus.CANCELLING, now,
+                    null, null, null, null);
             store.cancelPendingItems(id, "The batch was cancelled.", now);
             return store.find(id).orElseThrow();
         })).onSuccess(b -> scheduleCheck(b.id()));

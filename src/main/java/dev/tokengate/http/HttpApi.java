@@ -4,6 +4,8 @@ import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
+import dev.tokengate.batches.OpenAiBatches;
+import dev.tokengate.files.FileService;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
@@ -25,14 +27,24 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
-                       JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory) {}
+                       JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
+                       FileService files, OpenAiBatches openAiBatches) {}
 
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> observe(ctx, d.metrics()));
-        router.route().handler(BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes()));
+        BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
+        router.route().handler(ctx -> {
+            if (!FileRoutes.isUpload(ctx.request())) {
+                jsonBodies.handle(ctx);
+                return;
+            }
+            // the upload is read by its own route, after authentication, under the file size limit
+            ctx.request().pause();
+            ctx.next();
+        });
 
         router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
         router.get("/ready").handler(ctx -> vertx.executeBlocking(d.storageReachable()::getAsBoolean, false).onComplete(ar -> {
@@ -50,13 +62,16 @@ public final class HttpApi {
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
+        new FileRoutes(d.files(), d.auth(), d.config().storage().dataDir().resolve("uploads")).mount(router);
+        new OpenAiBatchRoutes(d.openAiBatches(), d.auth()).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));
         router.errorHandler(405, ctx -> Responses.error(ctx, new ApiException(ErrorKind.METHOD_NOT_ALLOWED,
                 "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null, "method_not_allowed")));
-        router.errorHandler(413, ctx -> Responses.error(ctx, new ApiException(ErrorKind.PAYLOAD_TOO_LARGE,
-                "The request body is larger than the limit of " + d.config().server().maxBodyBytes() + " bytes.", null, "request_too_large")));
+        router.errorHandler(413, ctx -> Responses.error(ctx, FileRoutes.isUpload(ctx.request()) ? FileService.tooLarge(d.files().maxBytes())
+                : new ApiException(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of "
+                        + d.config().server().maxBodyBytes() + " bytes.", null, "request_too_large")));
         router.errorHandler(400, ctx -> Responses.error(ctx, ctx.failure() instanceof ApiException a ? a
                 : ApiException.invalid(null, "The request could not be read.")));
         router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null ? ApiException.internal("Internal error.") : ctx.failure()));

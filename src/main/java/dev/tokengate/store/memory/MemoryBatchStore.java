@@ -43,16 +43,17 @@ public final class MemoryBatchStore implements BatchStore {
         Comparator<Batch> order = Comparator.comparingLong(Batch::createdAt).thenComparing(Batch::id);
         if (!ascending) order = order.reversed();
         List<Batch> mine = batches.values().stream().filter(b -> b.userId().equals(userId) && b.api().equals(api)).sorted(order).toList();
-        int from = 0;
-        int to = mine.size();
-        if (after != null) {
-            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(after)) from = i + 1;
-        }
-        if (before != null) {
-            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(before)) to = i;
-        }
+        // like the SQL stores: a cursor that is not one of these batches matches nothing
+        int from = after == null ? 0 : indexOf(mine, after) + 1;
+        int to = before == null ? mine.size() : indexOf(mine, before);
+        if ((after != null && from == 0) || to < 0) return List.of();
         if (from >= to) return List.of();
         return mine.subList(from, to).stream().limit(limit).toList();
+    }
+
+    private static int indexOf(List<Batch> batches, String id) {
+        for (int i = 0; i < batches.size(); i++) if (batches.get(i).id().equals(id)) return i;
+        return -1;
     }
 
     @Override
