@@ -12,6 +12,7 @@ import dev.tokengate.wire.openai.BatchInputDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -76,7 +77,6 @@ public final class OpenAiBatches {
         BatchInputDecoder.Result decoded = BatchInputDecoder.decode(content, req.endpoint(), factory.config().maxRequests());
         List<BatchInputDecoder.LineError> errors = new ArrayList<>(decoded.errors());
         for (BatchInputDecoder.Line line : decoded.lines()) {
-            if (errors.size() >= BatchInputDecoder.MAX_ERRORS) break;
             try {
                 factory.checkModel(user, line.model());
             } catch (ApiException e) {
@@ -85,6 +85,8 @@ public final class OpenAiBatches {
             }
         }
         if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(BatchInputDecoder.LineError::line, Comparator.nullsFirst(Comparator.naturalOrder())));
+            errors = errors.subList(0, Math.min(errors.size(), BatchInputDecoder.MAX_ERRORS));
             Batch failed = factory.failed(user, API, "batch_", req.endpoint(), input.id(), req.completionWindow(), req.metadata(),
                     Json.text(errorArray(errors)));
             return new BatchFactory.Planned(failed, List.of());

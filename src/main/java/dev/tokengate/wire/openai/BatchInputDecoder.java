@@ -39,6 +39,7 @@ public final class BatchInputDecoder {
     /** An input problem, shown in the batch's {@code errors}: {code, message, param, line}. */
     public record LineError(String code, String message, String param, Integer line) {}
 
+    /** The valid lines, and the problems of the others (at most {@link #MAX_ERRORS}); the batch may run only without errors. */
     public record Result(List<Line> lines, List<LineError> errors) {}
 
     private BatchInputDecoder() {}
@@ -80,7 +81,7 @@ public final class BatchInputDecoder {
             add(errors, new LineError("too_many_requests", "The input file holds " + requests + " requests; a batch may hold at most "
                     + maxRequests + ".", null, null));
         }
-        return new Result(errors.isEmpty() ? lines : List.of(), List.copyOf(errors));
+        return new Result(List.copyOf(lines), List.copyOf(errors));
     }
 
     private static void line(byte[] content, int start, int len, int number, String endpoint, Function<JsonNode, String> bodyCheck,
