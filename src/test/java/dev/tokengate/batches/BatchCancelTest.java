@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Cancelling an OpenAI batch in the middle of a run, on a slow model with two workers. */
-class OpenAiBatchCancelTest {
+/** Cancelling batches of both APIs in the middle of a run, on a slow model with two workers. */
+class BatchCancelTest {
     private static TestGateway gw;
     private static String key;
 
@@ -73,6 +73,31 @@ class OpenAiBatchCancelTest {
         assertThat(again.json().path("status").asText()).isEqualTo("completed");
         assertThat(again.json().path("output_file_id")).isEqualTo(done.path("output_file_id"));
         assertThat(again.json().get("cancelling_at").isNull()).isTrue();
+    }
+
+    @Test
+    void lettaCancelEndsTheBatchCancelledWithItsPendingItemsNeverRun() {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 10; i++) requests.append(i == 0 ? "" : ",").append("{\"input\":\"item ").append(i).append("\"}");
+        String id = gw.post("/v1/messages/batches", key, "{\"requests\":[" + requests + "]}").json().path("id").asText();
+        String path = "/v1/messages/batches/" + id;
+        BatchTesting.await(() -> gw.get(path, key).json(), b -> b.path("metadata").path("request_counts").path("completed").asInt() >= 1);
+
+        TestGateway.Resp cancel = gw.send("PATCH", path + "/cancel", key, null);
+        assertThat(cancel.status()).isEqualTo(200);
+        assertThat(cancel.json().path("status").asText()).isEqualTo("cancelled");
+        assertThat(cancel.json().path("stop_reason").asText()).isEqualTo("cancelled");
+
+        JsonNode ended = BatchTesting.await(() -> gw.get(path, key).json(), b -> !b.get("completed_at").isNull());
+        assertThat(ended.path("status").asText()).isEqualTo("cancelled");
+        JsonNode counts = ended.path("metadata").path("request_counts");
+        assertThat(counts.path("pending").asInt() + counts.path("running").asInt()).isZero();
+        assertThat(counts.path("cancelled").asInt()).isPositive();
+        assertThat(counts.path("completed").asInt() + counts.path("cancelled").asInt()).isEqualTo(10);
+        JsonNode messages = gw.get(path + "/messages?order=asc", key).json().path("messages");
+        long errors = 0;
+        for (JsonNode m : messages) if (m.path("is_err").asBoolean()) errors++;
+        assertThat(errors).isEqualTo(counts.path("cancelled").asInt());
     }
 
     private static List<JsonNode> lines(String fileId) {
