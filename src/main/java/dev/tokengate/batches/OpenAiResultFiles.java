@@ -32,7 +32,7 @@ public final class OpenAiResultFiles implements BatchService.Finisher {
             switch (item.status()) {
                 case COMPLETED -> append(output, completed(item));
                 case FAILED -> append(errors, failed(item));
-                case CANCELLED -> append(errors, notRun(item, batch.status() == BatchStatus.CANCELLING ? "batch_cancelled" : "batch_expired"));
+                case CANCELLED -> append(errors, notRun(item, batch.cancellingAt() != null ? "batch_cancelled" : "batch_expired"));
                 case PENDING, ASSIGNED -> { }
             }
         }
