@@ -8,8 +8,11 @@ import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
+import com.openai.models.batches.BatchListParams;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FileDeleted;
+import com.openai.models.files.FileListParams;
 import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
 import dev.tokengate.core.Json;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -93,5 +97,33 @@ class OpenAiBatchSdkTest {
             assertThat(completion.choices().get(0).message().content()).isPresent();
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(customIds);
+    }
+
+    @Test
+    void sdkAutoPagersWalkEveryBatchAndFileAndStop(@TempDir Path dir) throws IOException {
+        String pagerKey = gw.createUserKey("sdk-pager", "user_pro");
+        OpenAIClient client = BatchTesting.sdk(gw, pagerKey);
+        List<String> fileIds = new ArrayList<>();
+        List<String> batchIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path input = dir.resolve("in" + i + ".jsonl");
+            Files.writeString(input, BatchTesting.jsonl("gpt-4o", List.of("only")));
+            String fileId = client.files().create(FileCreateParams.builder().file(input).purpose(FilePurpose.BATCH).build()).id();
+            fileIds.add(fileId);
+            batchIds.add(client.batches().create(BatchCreateParams.builder().inputFileId(fileId)
+                    .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                    .completionWindow(BatchCreateParams.CompletionWindow._24H).build()).id());
+        }
+        List<String> pagedBatches = new ArrayList<>();
+        client.batches().list(BatchListParams.builder().limit(2).build()).autoPager().forEach(b -> pagedBatches.add(b.id()));
+        assertThat(pagedBatches).containsExactlyInAnyOrderElementsOf(batchIds);
+
+        List<String> pagedFiles = new ArrayList<>();
+        client.files().list(FileListParams.builder().purpose("batch").limit(2).build()).autoPager().forEach(f -> pagedFiles.add(f.id()));
+        assertThat(pagedFiles).containsExactlyInAnyOrderElementsOf(fileIds);
+
+        FileDeleted deleted = client.files().delete(fileIds.get(0));
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(deleted.id()).isEqualTo(fileIds.get(0));
     }
 }
