@@ -5,13 +5,16 @@ import dev.tokengate.files.FileService;
 import dev.tokengate.files.FileViews;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * OpenAI's Files API under /v1/files. Uploads skip the small JSON body limit: the request waits (paused) through
@@ -22,6 +25,7 @@ final class FileRoutes {
     /** Room for the multipart framing and the small form fields around the file itself. */
     private static final long MULTIPART_ALLOWANCE = 64 * 1024;
     private static final int MAX_LIST_LIMIT = 10_000;
+    private static final String DEFAULT_FILENAME = "file";
 
     private final FileService files;
     private final RequestAuth auth;
@@ -40,7 +44,8 @@ final class FileRoutes {
     }
 
     void mount(Router router) {
-        router.post("/v1/files").handler(uploadBody).handler(ctx -> Handlers.run(ctx, () -> create(ctx)));
+        router.post("/v1/files").handler(uploadBody).handler(ctx -> Handlers.run(ctx, () -> create(ctx)))
+                .failureHandler(this::uploadFailed);
         router.get("/v1/files").handler(ctx -> Handlers.run(ctx, () -> list(ctx)));
         router.get("/v1/files/:id").handler(ctx -> Handlers.run(ctx, () -> retrieve(ctx)));
         router.get("/v1/files/:id/content").handler(ctx -> Handlers.run(ctx, () -> content(ctx)));
@@ -57,18 +62,45 @@ final class FileRoutes {
         if (purpose == null || purpose.isBlank()) {
             throw ApiException.invalid("purpose", "Missing required parameter: 'purpose'.", "missing_required_parameter");
         }
-        FileUpload upload = ctx.fileUploads().stream().filter(u -> u.name().equals("file")).findFirst()
-                .orElseThrow(() -> ApiException.invalid("file", "Missing required parameter: 'file' (a file part with a filename).",
-                        "missing_required_parameter"));
-        if (upload.size() > files.maxBytes()) throw FileService.tooLarge(files.maxBytes());
-        String filename = upload.fileName() == null || upload.fileName().isBlank() ? "file" : upload.fileName();
         Long expiresAfter = expiresAfter(ctx);
-        Path stored = Path.of(upload.uploadedFileName());
-        files.upload(userId, filename, purpose, expiresAfter, () -> Files.readAllBytes(stored))
+        FileUpload upload = ctx.fileUploads().stream().filter(u -> u.name().equals("file")).findFirst().orElse(null);
+        String filename;
+        Callable<byte[]> content;
+        if (upload != null) {
+            if (upload.size() > files.maxBytes()) throw FileService.tooLarge(files.maxBytes());
+            filename = upload.fileName() == null || upload.fileName().isBlank() ? DEFAULT_FILENAME : upload.fileName();
+            Path stored = Path.of(upload.uploadedFileName());
+            content = () -> Files.readAllBytes(stored);
+        } else {
+            // a part without a filename arrives as a form field (the SDKs send one when given bare bytes); only small
+            // ones get here, as form fields are bounded by the server's form attribute limit
+            String field = ctx.request().getFormAttribute("file");
+            if (field == null) {
+                throw ApiException.invalid("file", "Missing required parameter: 'file'.", "missing_required_parameter");
+            }
+            filename = DEFAULT_FILENAME;
+            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            content = () -> bytes;
+        }
+        files.upload(userId, filename, purpose, expiresAfter, content)
                 .onComplete(ar -> {
                     if (ar.succeeded()) Responses.json(ctx, 200, FileViews.file(ar.result()));
                     else Responses.error(ctx, ar.cause());
                 });
+    }
+
+    /** The body handler gave up on the upload: too large, or not readable as multipart. */
+    private void uploadFailed(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (ctx.statusCode() == 413) {
+            Responses.error(ctx, FileService.tooLarge(files.maxBytes()));
+        } else if (failure instanceof ApiException || failure instanceof io.vertx.core.file.FileSystemException) {
+            Responses.error(ctx, failure);
+        } else {
+            Responses.error(ctx, ApiException.invalid("file", "The upload could not be read as multipart/form-data. Send 'file' as a "
+                    + "file part with a filename; a part without one is a form field, limited to "
+                    + HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE + " bytes.", "invalid_multipart"));
+        }
     }
 
     private static Long expiresAfter(RoutingContext ctx) {

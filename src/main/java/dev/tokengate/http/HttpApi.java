@@ -69,9 +69,8 @@ public final class HttpApi {
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));
         router.errorHandler(405, ctx -> Responses.error(ctx, new ApiException(ErrorKind.METHOD_NOT_ALLOWED,
                 "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null, "method_not_allowed")));
-        router.errorHandler(413, ctx -> Responses.error(ctx, FileRoutes.isUpload(ctx.request()) ? FileService.tooLarge(d.files().maxBytes())
-                : new ApiException(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of "
-                        + d.config().server().maxBodyBytes() + " bytes.", null, "request_too_large")));
+        router.errorHandler(413, ctx -> Responses.error(ctx, new ApiException(ErrorKind.PAYLOAD_TOO_LARGE,
+                "The request body is larger than the limit of " + d.config().server().maxBodyBytes() + " bytes.", null, "request_too_large")));
         router.errorHandler(400, ctx -> Responses.error(ctx, ctx.failure() instanceof ApiException a ? a
                 : ApiException.invalid(null, "The request could not be read.")));
         router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null ? ApiException.internal("Internal error.") : ctx.failure()));

@@ -42,7 +42,7 @@ final class BatchTesting {
         return out;
     }
 
-    /** POST /v1/files as multipart/form-data with a {@code file} part named {@code filename} and the given purpose. */
+    /** POST /v1/files as multipart/form-data with a {@code file} part (without a filename if null) and the given purpose. */
     static TestGateway.Resp upload(TestGateway gw, String key, String filename, String purpose, byte[] content) {
         String boundary = "----tg" + UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
@@ -51,8 +51,9 @@ final class BatchTesting {
                     .getBytes(StandardCharsets.UTF_8));
         }
         if (content != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                    + "\"\r\nContent-Type: application/jsonl\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            String named = filename == null ? "" : "; filename=\"" + filename + "\"";
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"" + named
+                    + "\r\nContent-Type: application/jsonl\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             body.writeBytes(content);
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }

@@ -126,4 +126,18 @@ class OpenAiBatchSdkTest {
         assertThat(deleted.deleted()).isTrue();
         assertThat(deleted.id()).isEqualTo(fileIds.get(0));
     }
+
+    @Test
+    void sdkUploadOfBareBytesWithoutAFilenameIsAcceptedWhenSmallAndA400WhenOverTheFormFieldLimit() {
+        OpenAIClient client = BatchTesting.sdk(gw, key);
+        byte[] small = BatchTesting.jsonl("gpt-4o", List.of("bare")).getBytes(StandardCharsets.UTF_8);
+        FileObject f = client.files().create(FileCreateParams.builder().file(small).purpose(FilePurpose.BATCH).build());
+        assertThat(f.bytes()).isEqualTo(small.length);
+        assertThat(f.filename()).isEqualTo("file");
+
+        byte[] large = BatchTesting.jsonl("gpt-4o", BatchTesting.ids("bare-", 400)).getBytes(StandardCharsets.UTF_8);
+        dev.tokengate.support.TestGateway.Resp r = BatchTesting.upload(gw, key, null, "batch", large);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("invalid_multipart");
+    }
 }
