@@ -8,13 +8,18 @@ import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.batches.OpenAiResultFiles;
 import dev.tokengate.files.FileService;
+import dev.tokengate.cache.ImageVault;
 import dev.tokengate.cache.MessageCache;
+import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.provider.local.LocalEmbeddingProvider;
+import dev.tokengate.provider.simulated.SimulatedImageProvider;
 import dev.tokengate.callbacks.CallbackSender;
 import dev.tokengate.jobs.JobCallbacks;
 import dev.tokengate.jobs.JobEngine;
 import dev.tokengate.jobs.JobRunner;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.http.HttpApi;
 import dev.tokengate.http.RequestAuth;
@@ -23,6 +28,8 @@ import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
+import dev.tokengate.schema.JsonSchemas;
+import dev.tokengate.tokens.Tokenizer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,9 +74,13 @@ public final class Gateway implements AutoCloseable {
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
             User adminUser = accounts.ensureAdminUser();
             ModelCatalog catalog = new ModelCatalog(config.models(), env);
+            OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream());
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
-                    "openai", new OpenAiProvider(vertx, config.upstream()));
+                    "openai", openai);
+            MediaService media = new MediaService(catalog,
+                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), metrics);
             ChatService chat = new ChatService(catalog, providers, config.tiers(), metrics);
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
@@ -84,11 +95,12 @@ public final class Gateway implements AutoCloseable {
             OpenAiBatches openAiBatches = new OpenAiBatches(vertx, batches, batchFactory, files);
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
-                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory, files,
-                    openAiBatches);
+                    metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
+                    media, new ImageVault(clock), files, openAiBatches);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
+            warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
             return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());
         } catch (RuntimeException e) {
@@ -96,6 +108,17 @@ public final class Gateway implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads the tokenizer's tables and the JSON Schema meta-schema in the background as soon as we start, so start-up
+     * stays fast and the first requests do not pay for them on an event loop.
+     */
+    private static void warmUp() {
+        Thread.ofVirtual().name("tokengate-warm-up").start(() -> {
+            Tokenizer.count("warm up");
+            JsonSchemas.problemsWithSchema(Json.object().put("type", "object"));
+        });
     }
 
     private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {

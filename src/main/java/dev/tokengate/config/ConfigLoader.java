@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "anthropic");
+    private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "anthropic", "local");
+    private static final Set<String> TYPES = Set.of("chat", "embedding", "image");
     private static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
     private ConfigLoader() {}
@@ -78,9 +79,11 @@ public final class ConfigLoader {
         if (key == null || key.isBlank()) return;
         String base = env.getOrDefault("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL);
         for (JsonNode model : root.withArray("models")) {
-            if (!model.path("name").asText().startsWith("gpt-")) continue;
+            String name = model.path("name").asText();
+            if (!name.startsWith("gpt-") && !"openai".equals(model.path("owned_by").asText())) continue;
             for (JsonNode d : model.path("deployments")) {
                 ObjectNode dep = (ObjectNode) d;
+                if (!"chat".equals(model.path("type").asText("chat"))) dep.put("upstream_model", name);
                 dep.put("provider", "openai");
                 dep.put("base_url", base);
                 dep.put("api_key_env", "OPENAI_API_KEY");
@@ -200,6 +203,8 @@ public final class ConfigLoader {
             String name = f.string(m, at + ".name", false);
             if (!seen.add(name)) throw new ConfigException(at + ".name: duplicate model '" + name + "'");
             String ownedBy = m.path("owned_by").asText("tokengate");
+            String type = m.path("type").asText("chat");
+            if (!TYPES.contains(type)) throw new ConfigException(at + ".type: must be one of " + TYPES + ", got '" + type + "'");
             List<String> candidates = new ArrayList<>();
             for (JsonNode c : m.path("candidates")) candidates.add(c.asText());
             List<GatewayConfig.DeploymentSpec> deps = new ArrayList<>();
@@ -209,7 +214,7 @@ public final class ConfigLoader {
                 throw new ConfigException(at + ": model '" + name + "' needs either deployments or candidates (an alias), not "
                         + (deps.isEmpty() ? "neither" : "both"));
             }
-            out.add(new GatewayConfig.Model(name, ownedBy, List.copyOf(deps), List.copyOf(candidates)));
+            out.add(new GatewayConfig.Model(name, type, ownedBy, List.copyOf(deps), List.copyOf(candidates)));
         }
         for (int i = 0; i < out.size(); i++) {
             for (String c : out.get(i).candidates()) {
@@ -228,7 +233,7 @@ public final class ConfigLoader {
             throw new ConfigException(at + ".provider: must be one of " + PROVIDERS + ", got '" + provider + "'");
         }
         String baseUrl = d.path("base_url").isTextual() ? d.path("base_url").asText() : null;
-        if (!provider.equals("simulated")) {
+        if (!provider.equals("simulated") && !provider.equals("local")) {
             if (baseUrl == null) throw new ConfigException(at + ".base_url: required for provider " + provider);
             try {
                 URI uri = URI.create(baseUrl);

@@ -23,6 +23,13 @@ public record GatewayConfig(
     /** @param dbUrl a JDBC URL; null means the embedded SQLite file in dataDir, "memory" the in-memory stores. */
     public record Storage(Path dataDir, String dbUrl) {
         public boolean inMemory() { return "memory".equals(dbUrl); }
+
+        @Override
+        public String toString() {
+            String shown = dbUrl == null ? null : dbUrl.replaceAll("(?i)(password=)[^&]*", "$1<masked>")
+                    .replaceAll("//[^@/]*@", "//<masked>@");
+            return "Storage[dataDir=" + dataDir + ", dbUrl=" + shown + "]";
+        }
     }
 
     public record Upstream(int connectTimeoutMs, int firstByteTimeoutMs, int idleTimeoutMs, int maxConnections) {}
@@ -34,7 +41,11 @@ public record GatewayConfig(
      * A public model. Either it has deployments, or it is a routing alias whose {@code candidates} are other public
      * models tried in order (the first the caller's tier allows, moving on when one fails).
      */
-    public record Model(String name, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates) {
+    public record Model(String name, String type, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates) {
+        public static final String CHAT = "chat";
+        public static final String EMBEDDING = "embedding";
+        public static final String IMAGE = "image";
+
         public boolean isAlias() { return !candidates.isEmpty(); }
     }
 

@@ -6,7 +6,9 @@ import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.files.FileService;
+import dev.tokengate.cache.ImageVault;
 import dev.tokengate.jobs.JobService;
+import dev.tokengate.pipeline.MediaService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -28,7 +30,7 @@ public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
-                       FileService files, OpenAiBatches openAiBatches) {}
+                       MediaService media, ImageVault images, FileService files, OpenAiBatches openAiBatches) {}
 
     private HttpApi() {}
 
@@ -43,6 +45,13 @@ public final class HttpApi {
             }
             // the upload is read by its own route, after authentication, under the file size limit
             ctx.request().pause();
+            // answered before its body was read (refused key, too large): the connection cannot carry another request
+            ctx.addHeadersEndHandler(v -> {
+                if (!ctx.request().isEnded()) ctx.response().putHeader("Connection", "close");
+            });
+            ctx.addEndHandler(v -> {
+                if (!ctx.request().isEnded()) ctx.request().connection().close();
+            });
             ctx.next();
         });
 
@@ -54,11 +63,14 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
+        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.images(), java.time.InstantSource.system());
+        mediaRoutes.mountPublic(router);
         router.route("/v1/*").handler(d.auth()::handle);
         router.route("/api/v1/*").handler(d.auth()::handle);
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);

@@ -147,6 +147,17 @@ final class JobRoutes {
         else d.putNull("error");
         if (job.completedAt() == null) d.putNull("completed_at");
         else d.put("completed_at", job.completedAt() / 1000);
+        d.put("attempts", job.attempts());
+        Job.CallbackStatus cb = job.callbackStatus();
+        if (job.callback() == null) {
+            d.putNull("callback");
+        } else {
+            ObjectNode c = d.putObject("callback");
+            c.put("state", cb.state());
+            c.put("attempts", cb.attempts());
+            c.put("last_status_code", cb.statusCode());
+            c.put("last_error", cb.error());
+        }
         return d;
     }
 

@@ -67,14 +67,17 @@ final class OpenAiRoutes {
         o.put("object", "list");
         ArrayNode data = o.putArray("data");
         for (GatewayConfig.Model m : catalog.all()) {
-            if (tier != null && tier.allows(m.name())) data.add(model(m));
+            if (tier != null && ModelCatalog.visibleTo(m, tier)) data.add(model(m));
         }
         Responses.json(ctx, 200, o);
     }
 
     private void getModel(RoutingContext ctx) {
         String id = ctx.pathParam("model");
-        GatewayConfig.Model m = catalog.find(id).orElseThrow(() -> ApiException.modelNotFound(id));
+        GatewayConfig.Tier tier = tiers.get(auth.user(ctx).tier());
+        // a model the tier may not use is hidden from the list, so it is not found by id either
+        GatewayConfig.Model m = catalog.find(id).filter(x -> tier != null && tier.allows(x.name()))
+                .orElseThrow(() -> ApiException.modelNotFound(id));
         Responses.json(ctx, 200, model(m));
     }
 

@@ -46,13 +46,28 @@ public final class ModelCatalog {
      * allows. Throws 404 for an unknown model and 403 when the tier allows none.
      */
     public List<String> route(String name, GatewayConfig.Tier tier, String tierName) {
-        GatewayConfig.Model m = models.get(name);
-        if (m == null) throw ApiException.modelNotFound(name);
+        GatewayConfig.Model m = require(name, GatewayConfig.Model.CHAT);
         if (!tier.allows(name)) throw ApiException.forbidden(tierDenied(tierName, name));
         if (!m.isAlias()) return List.of(name);
         List<String> allowed = m.candidates().stream().filter(tier::allows).toList();
         // an alias the tier may use routes within the alias's candidates even when the tier does not list them itself
         return allowed.isEmpty() ? m.candidates() : allowed;
+    }
+
+    /** The model, which must exist (404) and be of the given type (400: wrong endpoint for it). */
+    public GatewayConfig.Model require(String name, String type) {
+        GatewayConfig.Model m = models.get(name);
+        if (m == null) throw ApiException.modelNotFound(name);
+        if (!m.type().equals(type)) {
+            throw ApiException.invalid("model", "The model '" + name + "' is " + (m.type().equals("image") ? "an image" : "an " + m.type())
+                    + " model and cannot be used here.", "model_not_supported");
+        }
+        return m;
+    }
+
+    /** Tiers restrict chat models; embedding and image models are open to every tier. */
+    public static boolean visibleTo(GatewayConfig.Model m, GatewayConfig.Tier tier) {
+        return !m.type().equals(GatewayConfig.Model.CHAT) || tier.allows(m.name());
     }
 
     public static String tierDenied(String tierName, String model) {

@@ -136,7 +136,7 @@ class FilesApiTest {
     }
 
     @Test
-    void aFileOverTheSizeLimitIs413WhetherTheBodyOrOnlyTheFilePartIsTooLarge() {
+    void aFileOverTheSizeLimitIs413WhetherTheBodyOrOnlyTheFilePartIsTooLargeAndTheNextUploadStillWorks() {
         TestGateway.Resp slightlyOver = BatchTesting.upload(gw, key, "big.jsonl", "batch", new byte[(int) MAX_FILE_BYTES + 1]);
         assertThat(slightlyOver.status()).isEqualTo(413);
         assertThat(slightlyOver.json().path("error").path("code").asText()).isEqualTo("file_too_large");
@@ -168,8 +168,9 @@ class FilesApiTest {
     }
 
     @Test
-    void anUploadWithoutAValidKeyIs401() {
-        assertThat(BatchTesting.upload(gw, "tg-wrong", "a.jsonl", "batch", "{}\n".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(401);
+    void anUploadWithoutAValidKeyIs401AndTheNextUploadStillWorks() {
+        assertThat(BatchTesting.upload(gw, "tg-wrong", "a.jsonl", "batch", new byte[100_000]).status()).isEqualTo(401);
+        assertThat(BatchTesting.upload(gw, key, "a.jsonl", "batch", "{}\n".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         assertThat(gw.get("/v1/files", null).status()).isEqualTo(401);
     }
 }

@@ -67,7 +67,7 @@ public final class JdbcBatchStore implements BatchStore {
     @Override
     public List<Batch> list(String userId, String api, String after, String before, int limit, boolean ascending) {
         return sql.list(ascending ? q.listAsc() : q.listDesc(), JdbcBatchStore::batch, userId, api, after, after, userId,
-                before, before, userId, limit);
+                api, before, before, userId, api, limit);
     }
 
     @Override

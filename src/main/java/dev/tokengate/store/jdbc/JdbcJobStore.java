@@ -7,11 +7,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 public final class JdbcJobStore implements JobStore {
+    private static final Comparator<Job> CLAIM_ORDER =
+            Comparator.comparingLong(Job::runAfter).thenComparingLong(Job::createdAt).thenComparing(Job::id);
+
     private final DataSource ds;
     private final Sql sql;
     private final JobSql q;
@@ -70,7 +75,10 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit) {
-        return sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit);
+        List<Job> claimed = new ArrayList<>(sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit));
+        // RETURNING yields rows in no particular order
+        claimed.sort(CLAIM_ORDER);
+        return claimed;
     }
 
     @Override

@@ -1,16 +1,16 @@
 package dev.tokengate.store;
 
-import dev.tokengate.batches.BatchStore;
 import dev.tokengate.store.jdbc.JdbcBatchStore;
+import dev.tokengate.store.jdbc.JdbcJobStore;
 import dev.tokengate.support.StoreBackends;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class BatchFinalizingContractSqliteTest extends BatchFinalizingContract {
+class BatchStoreContractSqliteTest extends BatchStoreContract {
     @RegisterExtension
     static final StoreBackends.Fixture db = StoreBackends.fixture(StoreBackends.Kind.SQLITE);
 
     @Override
-    protected BatchStore newStore() {
-        return new JdbcBatchStore(db.database());
+    protected Stores newStores() {
+        return new Stores(new JdbcBatchStore(db.database()), new JdbcJobStore(db.database()));
     }
 }
