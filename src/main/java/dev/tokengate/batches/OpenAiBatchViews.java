@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.Json;
 import java.util.List;
-import java.util.Map;
 
 /** OpenAI's Batch object (OAS {@code Batch}) with every key present, null where unset; times in unix seconds. */
 public final class OpenAiBatchViews {
@@ -56,17 +55,17 @@ public final class OpenAiBatchViews {
         return o;
     }
 
-    public static ObjectNode list(List<Map.Entry<Batch, BatchCounts>> page, boolean hasMore) {
+    public static ObjectNode list(List<OpenAiBatches.Listed> page, boolean hasMore) {
         ObjectNode o = Json.object();
         o.put("object", "list");
         ArrayNode data = o.putArray("data");
-        page.forEach(e -> data.add(batch(e.getKey(), e.getValue())));
+        page.forEach(l -> data.add(batch(l.batch(), l.counts())));
         if (page.isEmpty()) {
             o.putNull("first_id");
             o.putNull("last_id");
         } else {
-            o.put("first_id", page.get(0).getKey().id());
-            o.put("last_id", page.get(page.size() - 1).getKey().id());
+            o.put("first_id", page.get(0).batch().id());
+            o.put("last_id", page.get(page.size() - 1).batch().id());
         }
         o.put("has_more", hasMore);
         return o;

@@ -14,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * OpenAI's Batch API on the batch engine: a batch reads its JSONL input file, and either every line becomes an item
@@ -28,8 +27,11 @@ public final class OpenAiBatches {
     /** What POST /v1/batches asked for, already checked. */
     public record CreateRequest(String inputFileId, String endpoint, String completionWindow, String metadata) {}
 
-    /** One page of a listing with its counts; {@code hasMore} says whether anything follows. */
-    public record Page(List<Map.Entry<Batch, BatchCounts>> batches, boolean hasMore) {}
+    /** A batch with its item counts, as listings show it. */
+    public record Listed(Batch batch, BatchCounts counts) {}
+
+    /** One page of a listing; {@code hasMore} says whether anything follows. */
+    public record Page(List<Listed> batches, boolean hasMore) {}
 
     private final Vertx vertx;
     private final BatchService batches;
@@ -115,8 +117,8 @@ public final class OpenAiBatches {
             List<Batch> page = found.subList(0, Math.min(limit, found.size()));
             List<Future<BatchCounts>> counts = page.stream().map(b -> batches.counts(b.id())).toList();
             return Future.all(counts).map(all -> {
-                List<Map.Entry<Batch, BatchCounts>> out = new ArrayList<>();
-                for (int i = 0; i < page.size(); i++) out.add(Map.entry(page.get(i), counts.get(i).result()));
+                List<Listed> out = new ArrayList<>();
+                for (int i = 0; i < page.size(); i++) out.add(new Listed(page.get(i), counts.get(i).result()));
                 return new Page(out, found.size() > limit);
             });
         });
