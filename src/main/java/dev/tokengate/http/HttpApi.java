@@ -45,13 +45,7 @@ public final class HttpApi {
             }
             // the upload is read by its own route, after authentication, under the file size limit
             ctx.request().pause();
-            // answered before its body was read (refused key, too large): the connection cannot carry another request
-            ctx.addHeadersEndHandler(v -> {
-                if (!ctx.request().isEnded()) ctx.response().putHeader("Connection", "close");
-            });
-            ctx.addEndHandler(v -> {
-                if (!ctx.request().isEnded()) ctx.request().connection().close();
-            });
+            EarlyAnswer.guard(ctx);
             ctx.next();
         });
 
