@@ -5,6 +5,9 @@ import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
+import dev.tokengate.batches.OpenAiBatches;
+import dev.tokengate.batches.OpenAiResultFiles;
+import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
 import dev.tokengate.cache.MessageCache;
 import dev.tokengate.pipeline.Attempts;
@@ -99,10 +102,13 @@ public final class Gateway implements AutoCloseable {
             JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);
             BatchService batches = new BatchService(vertx, storage.batches, engine, storage.accounts, callbacks, clock);
             BatchFactory batchFactory = new BatchFactory(catalog, config.tiers(), config.batches(), clock);
+            FileService files = new FileService(vertx, storage.files, clock, config.batches().maxFileBytes());
+            batches.registerFinisher(OpenAiBatches.API, new OpenAiResultFiles(files));
+            OpenAiBatches openAiBatches = new OpenAiBatches(vertx, batches, batchFactory, files);
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
-                    media, new ImageVault(clock), attempts.health(), accounting.balances());
+                    media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

@@ -4,17 +4,20 @@ import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchStore;
 import dev.tokengate.billing.LedgerStore;
 import dev.tokengate.config.GatewayConfig;
+import dev.tokengate.files.FileStore;
 import dev.tokengate.jobs.JobSignals;
 import dev.tokengate.jobs.JobStore;
 import dev.tokengate.store.jdbc.Database;
 import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
 import dev.tokengate.store.jdbc.JdbcBatchStore;
+import dev.tokengate.store.jdbc.JdbcFileStore;
 import dev.tokengate.store.jdbc.JdbcJobStore;
 import dev.tokengate.store.jdbc.JdbcLedgerStore;
 import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
 import dev.tokengate.store.memory.MemoryBatchStore;
+import dev.tokengate.store.memory.MemoryFileStore;
 import dev.tokengate.store.memory.MemoryJobStore;
 import dev.tokengate.store.memory.MemoryLedgerStore;
 import java.io.IOException;
@@ -26,15 +29,17 @@ final class Storage implements AutoCloseable {
     final AccountStore accounts;
     final JobStore jobs;
     final BatchStore batches;
+    final FileStore files;
     final JobSignals signals;
     final LedgerStore ledger;
     private final Database database;
 
-    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, JobSignals signals, LedgerStore ledger,
+    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, FileStore files, JobSignals signals, LedgerStore ledger,
                     Database database) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.batches = batches;
+        this.files = files;
         this.signals = signals;
         this.ledger = ledger;
         this.database = database;
@@ -43,7 +48,8 @@ final class Storage implements AutoCloseable {
     static Storage open(GatewayConfig.Storage cfg, int poolSize) {
         if (cfg.inMemory()) {
             MemoryJobStore jobs = new MemoryJobStore();
-            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), JobSignals.LOCAL, new MemoryLedgerStore(), null);
+            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), new MemoryFileStore(),
+                    JobSignals.LOCAL, new MemoryLedgerStore(), null);
         }
         String url = cfg.dbUrl();
         if (url == null) {
@@ -56,7 +62,8 @@ final class Storage implements AutoCloseable {
         }
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
-        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), signals, new JdbcLedgerStore(db), db);
+        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), new JdbcFileStore(db),
+                signals, new JdbcLedgerStore(db), db);
     }
 
     /** True when no other instance can share this store (SQLite file, memory). */

@@ -34,13 +34,35 @@ public final class BatchFactory {
         return config;
     }
 
+    /** @throws ApiException when the user's tier may not use {@code model}, or no such model exists */
+    public void checkModel(User user, String model) {
+        catalog.route(model, tier(user), user.tier());
+    }
+
+    /**
+     * A batch whose input was rejected: stored with status failed, no items, and the input errors (a JSON array) to
+     * show the client.
+     */
+    public Batch failed(User user, String api, String idPrefix, String endpoint, String inputFileId, String completionWindow,
+                        String metadata, String errors) {
+        long now = clock.millis();
+        return new Batch(idPrefix + UUID.randomUUID(), user.id(), api, BatchStatus.FAILED, null, endpoint, inputFileId, null, null,
+                completionWindow, metadata, errors, null, Job.CallbackStatus.NONE, 0, null, null, now, now, null, null, null,
+                now, null, null, now + config.expiryHours() * 3_600_000L, null);
+    }
+
+    private GatewayConfig.Tier tier(User user) {
+        GatewayConfig.Tier tier = tiers.get(user.tier());
+        if (tier == null) throw ApiException.forbidden("Unknown tier '" + user.tier() + "'.");
+        return tier;
+    }
+
     /**
      * @param idPrefix "job-" (Letta), "batch_" (OpenAI) or "msgbatch_" (Anthropic)
      */
     public Planned plan(User user, String api, String idPrefix, List<ItemSpec> specs, String callbackUrl, String agentId,
                         String endpoint, String inputFileId, String completionWindow, String metadata, String paramPrefix) {
-        GatewayConfig.Tier tier = tiers.get(user.tier());
-        if (tier == null) throw ApiException.forbidden("Unknown tier '" + user.tier() + "'.");
+        GatewayConfig.Tier tier = tier(user);
         for (int i = 0; i < specs.size(); i++) {
             try {
                 catalog.route(specs.get(i).model(), tier, user.tier());

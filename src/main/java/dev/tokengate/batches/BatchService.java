@@ -31,8 +31,13 @@ public final class BatchService {
     private static final Logger LOG = LoggerFactory.getLogger(BatchService.class);
     private static final long CHECK_DELAY_MS = 50;
     private static final long SWEEP_INTERVAL_MS = 2000;
+    /** How long a batch may stay in finalizing before another check assumes its finalizer is gone. */
+    static final long STALE_FINALIZING_MS = 10 * 60_000L;
 
-    /** Produces an API's result files (or nothing) when a batch's items are all done; returns {outputFileId, errorFileId}. */
+    /**
+     * Produces an API's result files (or nothing) when a batch's items are all done; returns {outputFileId, errorFileId}.
+     * The batch is in finalizing; {@code cancellingAt} tells whether it was cancelled.
+     */
     public interface Finisher {
         String[] finish(Batch batch, List<Job> items);
     }
@@ -84,8 +89,9 @@ public final class BatchService {
         }).onSuccess(b -> engine.kick());
     }
 
-    public Future<Batch> get(String userId, String id) {
-        return blocking(() -> store.find(id).filter(b -> b.userId().equals(userId))
+    /** The user's batch of the given API; anyone else's, or another API's, is a 404. */
+    public Future<Batch> get(String userId, String api, String id) {
+        return blocking(() -> store.find(id).filter(b -> b.userId().equals(userId) && b.api().equals(api))
                 .orElseThrow(() -> ApiException.notFound("No batch found with id '" + id + "'.")));
     }
 
@@ -102,13 +108,12 @@ public final class BatchService {
     }
 
     /** Cancels pending items at once; items already running finish, then the batch ends as cancelled. */
-    public Future<Batch> cancel(String userId, String id) {
-        return get(userId, id).compose(b -> blocking(() -> {
+    public Future<Batch> cancel(String userId, String api, String id) {
+        return get(userId, api, id).compose(b -> blocking(() -> {
             long now = clock.millis();
-            if (b.status().active() && b.status() != BatchStatus.CANCELLING) {
-                store.transition(id, List.of(BatchStatus.VALIDATING, BatchStatus.IN_PROGRESS, BatchStatus.FINALIZING),
-                        BatchStatus.CANCELLING, now, null, null, null, null);
-            }
+            // a finalizing batch has no pending item left and its finisher is running: it ends as it is
+            store.transition(id, List.of(BatchStatus.VALIDATING, BatchStatus.IN_PROGRESS), BatchStatus.CANCELLING, now,
+                    null, null, null, null);
             store.cancelPendingItems(id, "The batch was cancelled.", now);
             return store.find(id).orElseThrow();
         })).onSuccess(b -> scheduleCheck(b.id()));
@@ -127,34 +132,48 @@ public final class BatchService {
         blocking(() -> store.activeBatchIds(1000)).onSuccess(ids -> ids.forEach(this::scheduleCheck));
     }
 
-    /** Finalizes the batch if no item is still pending or running; expires it if its window passed. */
+    /**
+     * Finalizes the batch if no item is still pending or running; expires it if its window passed. A batch left in
+     * finalizing (its finalizer's instance died, or the finisher failed) is taken over once it has been stuck a while.
+     */
     private void check(String batchId) {
         blocking(() -> {
             Optional<Batch> found = store.find(batchId);
             if (found.isEmpty() || !found.get().status().active()) return null;
             Batch b = found.get();
             long now = clock.millis();
-            if (now >= b.expiresAt() && b.status() != BatchStatus.CANCELLING) {
-                store.cancelPendingItems(batchId, "The batch expired before this request ran.", now);
+            if (b.status() == BatchStatus.FINALIZING) {
+                if (!store.retakeFinalizing(batchId, now - STALE_FINALIZING_MS, now)) return null;
+            } else {
+                if (now >= b.expiresAt() && b.status() != BatchStatus.CANCELLING) {
+                    store.cancelPendingItems(batchId, "The batch expired before this request ran.", now);
+                }
+                if (store.counts(batchId).active() > 0) return null;
+                if (!store.transition(batchId, List.of(BatchStatus.IN_PROGRESS, BatchStatus.CANCELLING), BatchStatus.FINALIZING,
+                        now, null, null, null, null)) {
+                    return null;
+                }
             }
-            BatchCounts c = store.counts(batchId);
-            if (c.active() > 0) return null;
-            BatchStatus end = b.status() == BatchStatus.CANCELLING ? BatchStatus.CANCELLED
-                    : now >= b.expiresAt() && c.cancelled() > 0 ? BatchStatus.EXPIRED : BatchStatus.COMPLETED;
-            if (!store.transition(batchId, List.of(BatchStatus.IN_PROGRESS, BatchStatus.CANCELLING), BatchStatus.FINALIZING,
-                    now, null, null, null, null)) {
-                return null;
-            }
-            String[] files = {null, null};
-            Finisher f = finishers.get(b.api());
-            if (f != null) files = f.finish(b, store.items(batchId));
-            long total = (now - b.createdAt()) * 1_000_000L;
-            store.transition(batchId, List.of(BatchStatus.FINALIZING), end, clock.millis(), c.minTtftNs(), total, files[0], files[1]);
-            return store.find(batchId).orElse(null);
+            return finish(store.find(batchId).orElseThrow(), now);
         }).onComplete(ar -> {
             if (ar.failed()) LOG.warn("finalizing batch {} failed: {}", batchId, ar.cause().getMessage());
             else if (ar.result() != null) sendCallback(ar.result());
         });
+    }
+
+    /** Runs the API's finisher on a batch this caller moved to finalizing, then gives the batch its final status. */
+    private Batch finish(Batch b, long now) {
+        BatchCounts c = store.counts(b.id());
+        BatchStatus end = b.cancellingAt() != null ? BatchStatus.CANCELLED
+                : now >= b.expiresAt() && c.cancelled() > 0 ? BatchStatus.EXPIRED : BatchStatus.COMPLETED;
+        String[] files = {null, null};
+        Finisher f = finishers.get(b.api());
+        if (f != null) files = f.finish(b, store.items(b.id()));
+        long total = (now - b.createdAt()) * 1_000_000L;
+        if (!store.transition(b.id(), List.of(BatchStatus.FINALIZING), end, clock.millis(), c.minTtftNs(), total, files[0], files[1])) {
+            return null;
+        }
+        return store.find(b.id()).orElse(null);
     }
 
     /** POSTs {job_id, status, completed_at, metadata} (Letta's callback shape) to the batch's callback_url, signed. */

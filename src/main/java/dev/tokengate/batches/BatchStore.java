@@ -29,6 +29,13 @@ public interface BatchStore {
     boolean transition(String id, List<BatchStatus> from, BatchStatus to, long now, Long ttftNs, Long totalDurationNs,
                        String outputFileId, String errorFileId);
 
+    /**
+     * Re-stamps {@code finalizing_at} of a batch that has been finalizing since before {@code staleBefore}, so the caller
+     * finalizes it instead of the finalizer that never finished. False when the batch is not stuck or another caller
+     * took it first.
+     */
+    boolean retakeFinalizing(String id, long staleBefore, long now);
+
     /** Cancels the batch's items that have not started. Returns how many. */
     int cancelPendingItems(String batchId, String reason, long now);
 

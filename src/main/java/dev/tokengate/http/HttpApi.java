@@ -4,6 +4,8 @@ import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
+import dev.tokengate.batches.OpenAiBatches;
+import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
 import dev.tokengate.billing.Balances;
 import dev.tokengate.jobs.JobService;
@@ -30,14 +32,25 @@ public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
-                       MediaService media, ImageVault images, DeploymentHealth health, Balances balances) {}
+                       MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
+                       FileService files, OpenAiBatches openAiBatches) {}
 
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> observe(ctx, d.metrics()));
-        router.route().handler(BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes()));
+        BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
+        router.route().handler(ctx -> {
+            if (!FileRoutes.isUpload(ctx.request())) {
+                jsonBodies.handle(ctx);
+                return;
+            }
+            // the upload is read by its own route, after authentication, under the file size limit
+            ctx.request().pause();
+            EarlyAnswer.guard(ctx);
+            ctx.next();
+        });
 
         router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
         router.get("/ready").handler(ctx -> vertx.executeBlocking(d.storageReachable()::getAsBoolean, false).onComplete(ar -> {
@@ -66,6 +79,8 @@ public final class HttpApi {
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
         new BillingRoutes(vertx, d.balances(), d.accounts(), d.auth()).mount(router);
+        new FileRoutes(d.files(), d.auth(), d.config().storage().dataDir().resolve("uploads")).mount(router);
+        new OpenAiBatchRoutes(d.openAiBatches(), d.auth()).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));

@@ -77,18 +77,18 @@ final class LettaBatchRoutes {
     }
 
     private void retrieve(RoutingContext ctx) {
-        batches.get(auth.user(ctx).id(), ctx.pathParam("id")).compose(this::withCounts).onComplete(ar -> answer(ctx, ar));
+        batches.get(auth.user(ctx).id(), "letta", ctx.pathParam("id")).compose(this::withCounts).onComplete(ar -> answer(ctx, ar));
     }
 
     private void cancel(RoutingContext ctx) {
-        batches.cancel(auth.user(ctx).id(), ctx.pathParam("id")).compose(this::withCounts).onComplete(ar -> answer(ctx, ar));
+        batches.cancel(auth.user(ctx).id(), "letta", ctx.pathParam("id")).compose(this::withCounts).onComplete(ar -> answer(ctx, ar));
     }
 
     private void messages(RoutingContext ctx) {
         User user = auth.user(ctx);
         Page page = Page.of(ctx, 100);
         String agentId = ctx.queryParams().get("agent_id");
-        batches.get(user.id(), ctx.pathParam("id"))
+        batches.get(user.id(), "letta", ctx.pathParam("id"))
                 .compose(b -> batches.items(b.id()).map(items -> BatchViews.messages(b, items)))
                 .map(all -> {
                     List<ObjectNode> filtered = agentId == null ? all

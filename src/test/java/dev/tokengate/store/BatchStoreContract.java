@@ -318,6 +318,23 @@ abstract class BatchStoreContract {
         assertThat(batches.cancelPendingItems("batch_1", "again", T0 + 4)).isZero();
     }
 
+    @Test
+    void onlyABatchFinalizingSinceBeforeTheCutoffIsRetakenAndRetakingRestampsIt() {
+        batches.create(batch("batch_1", "user_alice", T0), List.of());
+        assertThat(batches.retakeFinalizing("batch_1", T0 + 1_000, T0 + 1_000)).as("in progress").isFalse();
+        batches.transition("batch_1", RUNNING, BatchStatus.FINALIZING, T0, null, null, null, null);
+
+        assertThat(batches.retakeFinalizing("batch_1", T0, T0 + 10)).as("not stale").isFalse();
+        assertThat(batches.retakeFinalizing("batch_1", T0 + 1, T0 + 10)).isTrue();
+        assertThat(batches.find("batch_1").orElseThrow().finalizingAt()).isEqualTo(T0 + 10);
+        assertThat(batches.find("batch_1").orElseThrow().status()).isEqualTo(BatchStatus.FINALIZING);
+        assertThat(batches.retakeFinalizing("batch_1", T0 + 1, T0 + 20)).as("already retaken").isFalse();
+        assertThat(batches.retakeFinalizing("batch_missing", Long.MAX_VALUE, T0 + 20)).isFalse();
+
+        batches.transition("batch_1", List.of(BatchStatus.FINALIZING), BatchStatus.COMPLETED, T0 + 30, null, null, null, null);
+        assertThat(batches.retakeFinalizing("batch_1", Long.MAX_VALUE, T0 + 40)).as("ended").isFalse();
+    }
+
     // ---- active batches and callbacks
 
     @Test

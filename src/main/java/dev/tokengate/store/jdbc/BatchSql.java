@@ -2,7 +2,7 @@ package dev.tokengate.store.jdbc;
 
 /** Named statements for batches, one instance per dialect. Times are epoch milliseconds. */
 record BatchSql(String insert, String find, String listDesc, String listAsc, String counts, String items,
-                String transition, String cancelPending, String active, String recordCallback) {
+                String transition, String retakeFinalizing, String cancelPending, String active, String recordCallback) {
 
     static final String COLUMNS = "id, user_id, api, status, agent_id, endpoint, input_file_id, output_file_id, error_file_id, "
             + "completion_window, metadata, errors, callback_url, callback_state, callback_attempts, callback_status_code, "
@@ -37,6 +37,7 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
                     + "output_file_id = COALESCE(?, output_file_id), error_file_id = COALESCE(?, error_file_id), "
                     + "callback_state = CASE WHEN ? AND callback_url IS NOT NULL THEN 'pending' ELSE callback_state END "
                     + "WHERE id = ? AND status IN (%s)",
+            "UPDATE batches SET finalizing_at = ?, updated_at = ? WHERE id = ? AND status = 'finalizing' AND finalizing_at < ?",
             "UPDATE jobs SET status = 'cancelled', error = ?, error_code = 'batch_cancelled', error_status = 499, "
                     + "completed_at = ?, updated_at = ? WHERE batch_id = ? AND status = 'pending'",
             "SELECT id FROM batches WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling') "

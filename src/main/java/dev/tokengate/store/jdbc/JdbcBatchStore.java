@@ -106,6 +106,11 @@ public final class JdbcBatchStore implements BatchStore {
     }
 
     @Override
+    public boolean retakeFinalizing(String id, long staleBefore, long now) {
+        return sql.update(q.retakeFinalizing(), now, now, id, staleBefore) == 1;
+    }
+
+    @Override
     public int cancelPendingItems(String batchId, String reason, long now) {
         return sql.update(q.cancelPending(), reason, now, now, batchId);
     }

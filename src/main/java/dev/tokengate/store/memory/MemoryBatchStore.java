@@ -101,6 +101,17 @@ public final class MemoryBatchStore implements BatchStore {
     }
 
     @Override
+    public synchronized boolean retakeFinalizing(String id, long staleBefore, long now) {
+        Batch b = batches.get(id);
+        if (b == null || b.status() != BatchStatus.FINALIZING || b.finalizingAt() == null || b.finalizingAt() >= staleBefore) return false;
+        batches.put(id, new Batch(b.id(), b.userId(), b.api(), b.status(), b.agentId(), b.endpoint(), b.inputFileId(),
+                b.outputFileId(), b.errorFileId(), b.completionWindow(), b.metadata(), b.errors(), b.callbackUrl(),
+                b.callbackStatus(), b.total(), b.ttftNs(), b.totalDurationNs(), b.createdAt(), now, b.inProgressAt(), now,
+                b.completedAt(), b.failedAt(), b.cancellingAt(), b.cancelledAt(), b.expiresAt(), b.expiredAt()));
+        return true;
+    }
+
+    @Override
     public int cancelPendingItems(String batchId, String reason, long now) {
         return jobs.cancelPending(batchId, reason, now);
     }
