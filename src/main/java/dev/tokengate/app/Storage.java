@@ -5,15 +5,18 @@ import dev.tokengate.batches.BatchStore;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.jobs.JobSignals;
 import dev.tokengate.jobs.JobStore;
+import dev.tokengate.responses.ResponseStore;
 import dev.tokengate.store.jdbc.Database;
 import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
 import dev.tokengate.store.jdbc.JdbcBatchStore;
 import dev.tokengate.store.jdbc.JdbcJobStore;
+import dev.tokengate.store.jdbc.JdbcResponseStore;
 import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
 import dev.tokengate.store.memory.MemoryBatchStore;
 import dev.tokengate.store.memory.MemoryJobStore;
+import dev.tokengate.store.memory.MemoryResponseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,13 +26,16 @@ final class Storage implements AutoCloseable {
     final AccountStore accounts;
     final JobStore jobs;
     final BatchStore batches;
+    final ResponseStore responses;
     final JobSignals signals;
     private final Database database;
 
-    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, JobSignals signals, Database database) {
+    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, ResponseStore responses, JobSignals signals,
+                    Database database) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.batches = batches;
+        this.responses = responses;
         this.signals = signals;
         this.database = database;
     }
@@ -37,7 +43,8 @@ final class Storage implements AutoCloseable {
     static Storage open(GatewayConfig.Storage cfg, int poolSize) {
         if (cfg.inMemory()) {
             MemoryJobStore jobs = new MemoryJobStore();
-            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), JobSignals.LOCAL, null);
+            return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), new MemoryResponseStore(),
+                    JobSignals.LOCAL, null);
         }
         String url = cfg.dbUrl();
         if (url == null) {
@@ -50,7 +57,8 @@ final class Storage implements AutoCloseable {
         }
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
-        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), signals, db);
+        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), new JdbcResponseStore(db),
+                signals, db);
     }
 
     /** True when no other instance can share this store (SQLite file, memory). */

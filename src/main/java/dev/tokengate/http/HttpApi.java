@@ -14,6 +14,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
+import dev.tokengate.responses.ResponseService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,7 +29,7 @@ public final class HttpApi {
     public record Deps(GatewayConfig config, ChatService chat, ModelCatalog catalog, AccountService accounts,
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
-                       MediaService media, ImageVault images) {}
+                       MediaService media, ImageVault images, ResponseService responses) {}
 
     private HttpApi() {}
 
@@ -52,6 +53,7 @@ public final class HttpApi {
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new ResponseRoutes(d.chat(), d.responses(), d.auth()).mount(router);
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
