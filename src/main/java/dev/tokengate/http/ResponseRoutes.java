@@ -71,6 +71,8 @@ final class ResponseRoutes {
                 failStream(ctx, sink, Responses.toApi(ar.cause()));
                 return;
             }
+            // a client that went away got a cut-short answer: it is not stored as if it had completed
+            if (sink.cancelled()) return;
             List<ObjectNode> closing = translator.complete(responses.now());
             // stored before response.completed goes out, so a client may fetch it as soon as it sees the event
             responses.save(user, request, translator.finalResponse()).onComplete(saved -> {
