@@ -161,5 +161,11 @@ class ResponsesFunctionToolsTest {
 
         assertThat(answer.previousResponseId()).hasValue(first.id());
         assertThat(ResponsesText.of(answer)).contains("The tool returned: \"sunny, 24 degrees\"");
+        List<com.openai.models.responses.ResponseItem> items = client.responses().inputItems().list(answer.id()).items();
+        items.forEach(com.openai.models.responses.ResponseItem::validate);
+        assertThat(items).hasSize(3);
+        assertThat(items.get(0).asFunctionCallOutput().callId()).hasValue(call.callId());
+        assertThat(items.get(1).asFunctionCall().id()).isEqualTo(call.id());
+        assertThat(items.get(2).isResponseInputMessageItem()).isTrue();
     }
 }

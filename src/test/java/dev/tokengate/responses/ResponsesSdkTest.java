@@ -182,4 +182,21 @@ class ResponsesSdkTest {
         });
         assertThat(page.hasNextPage()).isFalse();
     }
+
+    @Test
+    void secondTurnWithPreviousResponseIdListsTheWholeConversation() {
+        Response first = client.responses().create(ask("My name is Ada.").build());
+        Response second = client.responses().create(ask("What is my name?").previousResponseId(first.id()).build()).validate();
+
+        assertThat(second.previousResponseId()).hasValue(first.id());
+        assertThat(second.usage().orElseThrow().inputTokens()).isGreaterThan(first.usage().orElseThrow().inputTokens());
+        List<ResponseItem> items = client.responses().inputItems().list(second.id(),
+                com.openai.models.responses.inputitems.InputItemListParams.builder()
+                        .order(com.openai.models.responses.inputitems.InputItemListParams.Order.ASC).build()).items();
+        items.forEach(ResponseItem::validate);
+        assertThat(items).hasSize(3);
+        assertThat(items.get(0).asResponseInputMessageItem().content().get(0).asInputText().text()).isEqualTo("My name is Ada.");
+        assertThat(items.get(1).asResponseOutputMessage().id()).isEqualTo(first.output().get(0).asMessage().id());
+        assertThat(items.get(2).asResponseInputMessageItem().content().get(0).asInputText().text()).isEqualTo("What is my name?");
+    }
 }
