@@ -29,10 +29,12 @@ import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.provider.anthropic.AnthropicProvider;
+import dev.tokengate.responses.ResponseService;
 import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
 import dev.tokengate.schema.JsonSchemas;
 import dev.tokengate.tokens.Tokenizer;
+import dev.tokengate.wire.openai.ResponseIds;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -108,7 +110,8 @@ public final class Gateway implements AutoCloseable {
             Storage s = storage;
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
-                    media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches);
+                    media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
+                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()));
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

@@ -7,6 +7,7 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.files.FileStore;
 import dev.tokengate.jobs.JobSignals;
 import dev.tokengate.jobs.JobStore;
+import dev.tokengate.responses.ResponseStore;
 import dev.tokengate.store.jdbc.Database;
 import dev.tokengate.store.jdbc.Dialect;
 import dev.tokengate.store.jdbc.JdbcAccountStore;
@@ -14,12 +15,14 @@ import dev.tokengate.store.jdbc.JdbcBatchStore;
 import dev.tokengate.store.jdbc.JdbcFileStore;
 import dev.tokengate.store.jdbc.JdbcJobStore;
 import dev.tokengate.store.jdbc.JdbcLedgerStore;
+import dev.tokengate.store.jdbc.JdbcResponseStore;
 import dev.tokengate.store.jdbc.PgJobSignals;
 import dev.tokengate.store.memory.MemoryAccountStore;
 import dev.tokengate.store.memory.MemoryBatchStore;
 import dev.tokengate.store.memory.MemoryFileStore;
 import dev.tokengate.store.memory.MemoryJobStore;
 import dev.tokengate.store.memory.MemoryLedgerStore;
+import dev.tokengate.store.memory.MemoryResponseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,16 +33,19 @@ final class Storage implements AutoCloseable {
     final JobStore jobs;
     final BatchStore batches;
     final FileStore files;
+    final ResponseStore responses;
     final JobSignals signals;
     final LedgerStore ledger;
     private final Database database;
 
-    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, FileStore files, JobSignals signals, LedgerStore ledger,
+    private Storage(AccountStore accounts, JobStore jobs, BatchStore batches, FileStore files, ResponseStore responses,
+                    JobSignals signals, LedgerStore ledger,
                     Database database) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.batches = batches;
         this.files = files;
+        this.responses = responses;
         this.signals = signals;
         this.ledger = ledger;
         this.database = database;
@@ -49,7 +55,7 @@ final class Storage implements AutoCloseable {
         if (cfg.inMemory()) {
             MemoryJobStore jobs = new MemoryJobStore();
             return new Storage(new MemoryAccountStore(), jobs, new MemoryBatchStore(jobs), new MemoryFileStore(),
-                    JobSignals.LOCAL, new MemoryLedgerStore(), null);
+                    new MemoryResponseStore(), JobSignals.LOCAL, new MemoryLedgerStore(), null);
         }
         String url = cfg.dbUrl();
         if (url == null) {
@@ -63,7 +69,7 @@ final class Storage implements AutoCloseable {
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
         return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), new JdbcFileStore(db),
-                signals, new JdbcLedgerStore(db), db);
+                new JdbcResponseStore(db), signals, new JdbcLedgerStore(db), db);
     }
 
     /** True when no other instance can share this store (SQLite file, memory). */

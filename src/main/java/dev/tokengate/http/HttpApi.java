@@ -18,6 +18,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
+import dev.tokengate.responses.ResponseService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +34,7 @@ public final class HttpApi {
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
-                       FileService files, OpenAiBatches openAiBatches) {}
+                       FileService files, OpenAiBatches openAiBatches, ResponseService responses) {}
 
     private HttpApi() {}
 
@@ -68,6 +69,7 @@ public final class HttpApi {
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
+        new ResponseRoutes(d.chat(), d.responses(), d.auth()).mount(router);
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         router.get("/admin/v1/deployments").handler(ctx -> {
