@@ -20,6 +20,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.http.HttpApi;
 import dev.tokengate.http.RequestAuth;
+import dev.tokengate.logging.Redactor;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
@@ -66,6 +67,7 @@ public final class Gateway implements AutoCloseable {
             storage = Storage.open(config.storage(), 16);
             AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
                     : AdminKeyFile.loadOrCreate(config.storage().dataDir());
+            registerSecrets(config, env, admin.key());
             Metrics metrics = new Metrics();
             Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
@@ -101,6 +103,16 @@ public final class Gateway implements AutoCloseable {
             if (storage != null) storage.close();
             vertx.close();
             throw e;
+        }
+    }
+
+    /** The secrets the log redactor masks by value, beyond the key formats it recognises by shape. */
+    private static void registerSecrets(GatewayConfig config, Map<String, String> env, String adminKey) {
+        Redactor.register(adminKey);
+        for (GatewayConfig.Model m : config.models()) {
+            for (var d : m.deployments()) {
+                if (d.apiKeyEnv() != null) Redactor.register(env.get(d.apiKeyEnv()));
+            }
         }
     }
 

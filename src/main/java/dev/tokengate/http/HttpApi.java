@@ -11,6 +11,7 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.logging.RequestContext;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
@@ -34,7 +35,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth()));
         router.route().handler(BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes()));
 
         router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
@@ -69,17 +70,31 @@ public final class HttpApi {
         return router;
     }
 
-    /** Request id, in-flight gauge and per-route metrics for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics) {
+    /** Request id, in-flight gauge, per-route metrics and the access log line for every request. */
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth) {
         long start = System.nanoTime();
-        String requestId = ctx.request().getHeader("X-Request-Id");
-        if (requestId == null || requestId.isBlank() || requestId.length() > 200) requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+        String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
+        RequestContext.bind(requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
-            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), elapsed);
+            AccessLog.write(requestId, ctx.request().method().name(), route, ctx.response().getStatusCode(), elapsed,
+                    ctx.get(Handlers.MODEL), auth.userIdOrNull(ctx), RequestAuth.keyIdOrNull(ctx));
         });
         ctx.next();
+    }
+
+    /**
+     * The client's X-Request-Id when it is a plausible id (printable ASCII, at most 200 characters), else a new one.
+     * It is echoed in a header and written to logs, so nothing else is accepted.
+     */
+    static String requestId(String offered) {
+        if (offered != null && !offered.isBlank() && offered.length() <= 200 && offered.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return offered;
+        }
+        return "req_" + UUID.randomUUID().toString().replace("-", "");
     }
 }
