@@ -33,6 +33,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 
 /** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
@@ -44,9 +45,12 @@ public final class Gateway implements AutoCloseable {
     private final String adminKey;
     private final boolean adminKeyCreated;
     private final String storageName;
+    private final HttpApi.Deps deps;
 
-    private Gateway(Vertx vertx, Storage storage, JobEngine engine, int port, String adminKey, boolean adminKeyCreated) {
+    private Gateway(Vertx vertx, Storage storage, JobEngine engine, int port, String adminKey, boolean adminKeyCreated,
+                    HttpApi.Deps deps) {
         this.vertx = vertx;
+        this.deps = deps;
         this.storage = storage;
         this.engine = engine;
         this.port = port;
@@ -98,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             jobCallbacks.resumePending();
             warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
-            return new Gateway(vertx, storage, engine, port, admin.key(), admin.created());
+            return new Gateway(vertx, storage, engine, port, admin.key(), admin.created(), deps);
         } catch (RuntimeException e) {
             if (storage != null) storage.close();
             vertx.close();
@@ -164,6 +168,11 @@ public final class Gateway implements AutoCloseable {
     public String storageName() { return storageName; }
 
     public Vertx vertx() { return vertx; }
+
+    /** Every endpoint the served router mounts, as {@code "METHOD /path/{param}"}. */
+    public List<String> endpoints() {
+        return HttpApi.endpoints(HttpApi.router(vertx, deps));
+    }
 
     @Override
     public void close() {

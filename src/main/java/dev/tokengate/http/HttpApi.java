@@ -16,9 +16,12 @@ import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -43,6 +46,7 @@ public final class HttpApi {
             boolean ok = ar.succeeded() && ar.result();
             Responses.json(ctx, ok ? 200 : 503, Json.object().put("status", ok ? "ready" : "storage unreachable"));
         }));
+        ApiDocsRoutes.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
@@ -68,6 +72,20 @@ public final class HttpApi {
                 : ApiException.invalid(null, "The request could not be read.")));
         router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null ? ApiException.internal("Internal error.") : ctx.failure()));
         return router;
+    }
+
+    /**
+     * Every mounted endpoint as {@code "METHOD /path/{param}"}, in OpenAPI's path notation; handlers that apply to
+     * every method of a prefix (logging, body, authentication) are not endpoints and are left out.
+     */
+    public static List<String> endpoints(Router router) {
+        List<String> out = new ArrayList<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() == null || r.methods() == null || r.methods().isEmpty()) continue;
+            String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            r.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        return out;
     }
 
     /** Request id, in-flight gauge, per-route metrics and the access log line for every request. */
