@@ -38,6 +38,9 @@ import java.util.Map;
 
 /** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
 public final class Gateway implements AutoCloseable {
+    /** The file in the data dir that holds the admin key when TOKENGATE_ADMIN_KEY is unset. */
+    public static final String ADMIN_KEY_FILE = AdminKeyFile.NAME;
+
     private final Vertx vertx;
     private final Storage storage;
     private final JobEngine engine;
@@ -46,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final boolean adminKeyCreated;
     private final String storageName;
     private final HttpApi.Deps deps;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Vertx vertx, Storage storage, JobEngine engine, int port, String adminKey, boolean adminKeyCreated,
                     HttpApi.Deps deps) {
@@ -176,6 +180,8 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // serve closes from a shutdown hook; whoever else closed it first wins
+        if (!closed.compareAndSet(false, true)) return;
         engine.stop();
         await(vertx.close());
         storage.close();
