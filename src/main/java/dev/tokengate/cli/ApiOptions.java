@@ -9,6 +9,6 @@ final class ApiOptions {
     String url;
 
     @Option(names = "--key", paramLabel = "KEY",
-            description = {"The API key.", "Default: $TOKENGATE_API_KEY, else the admin key in data/admin.key."})
+            description = {"The API key. Default: $TOKENGATE_API_KEY,", "else the admin key in data/admin.key."})
     String key;
 }
