@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokengate", mixinStandardHelpOptions = true, version = "Tokengate 0.1.0",
         description = "An LLM API gateway: serve it, or administer and use a running one.",
         subcommands = {ServeCommand.class, UsersCommand.class, KeysCommand.class, ChatCommand.class, BatchCommand.class,
-                JobsCommand.class, UsageCommand.class},
+                JobsCommand.class, UsageCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 the gateway answered with an error or could not be reached, 2 usage error.",
                 "Run 'tokengate COMMAND --help' for a command's options."})
 public final class TokengateCommand implements Callable<Integer> {

@@ -165,5 +165,8 @@ class CliAdminTest {
             assertThat(r.code()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: tokengate").contains("--help");
         }
+        CliRun.Result help = cli.run("help", "keys");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("Usage: tokengate keys");
     }
 }
