@@ -24,6 +24,7 @@ import dev.tokengate.logging.Redactor;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
+import dev.tokengate.provider.anthropic.AnthropicProvider;
 import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
 import dev.tokengate.schema.JsonSchemas;
@@ -84,7 +85,8 @@ public final class Gateway implements AutoCloseable {
             OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream());
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
-                    "openai", openai);
+                    "openai", openai,
+                    "anthropic", new AnthropicProvider(vertx, config.upstream(), clock));
             MediaService media = new MediaService(catalog,
                     Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
                     Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), metrics);

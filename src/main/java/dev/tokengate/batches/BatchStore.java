@@ -11,12 +11,15 @@ public interface BatchStore {
 
     Optional<Batch> find(String id);
 
-    /** A user's batches of one API, newest first (or oldest first), after/before a batch id cursor. */
+    /**
+     * A user's batches of one API, newest first (or oldest first), after/before a batch id cursor. A cursor that is not
+     * one of those batches matches nothing.
+     */
     List<Batch> list(String userId, String api, String after, String before, int limit, boolean ascending);
 
     BatchCounts counts(String batchId);
 
-    /** The batch's items, in creation order. */
+    /** The batch's items, in id order (item ids sort in creation order). */
     List<Job> items(String batchId);
 
     /**
@@ -29,7 +32,7 @@ public interface BatchStore {
     /** Cancels the batch's items that have not started. Returns how many. */
     int cancelPendingItems(String batchId, String reason, long now);
 
-    /** Ids of batches that still have work or are waiting to be finalized. */
+    /** Ids of batches that still have work or are waiting to be finalized, oldest first. */
     List<String> activeBatchIds(int limit);
 
     void recordCallback(String id, Job.CallbackStatus status, long now);

@@ -33,6 +33,7 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "anthropic", "local");
     private static final Set<String> TYPES = Set.of("chat", "embedding", "image");
     private static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+    private static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 
     private ConfigLoader() {}
 
@@ -44,6 +45,7 @@ public final class ConfigLoader {
     public static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
         ObjectNode root = readDefaults();
         applyOpenAiEnv(root, env);
+        applyAnthropicEnv(root, env);
         if (file != null) {
             JsonNode user = readFile(file);
             merge(root, user);
@@ -87,6 +89,22 @@ public final class ConfigLoader {
                 dep.put("provider", "openai");
                 dep.put("base_url", base);
                 dep.put("api_key_env", "OPENAI_API_KEY");
+            }
+        }
+    }
+
+    /** With ANTHROPIC_API_KEY set, the default claude-* models go to that upstream instead of the simulated provider. */
+    private static void applyAnthropicEnv(ObjectNode root, Map<String, String> env) {
+        String key = env.get("ANTHROPIC_API_KEY");
+        if (key == null || key.isBlank()) return;
+        String base = env.getOrDefault("ANTHROPIC_BASE_URL", DEFAULT_ANTHROPIC_BASE_URL);
+        for (JsonNode model : root.withArray("models")) {
+            if (!model.path("name").asText().startsWith("claude-")) continue;
+            for (JsonNode d : model.path("deployments")) {
+                ObjectNode dep = (ObjectNode) d;
+                dep.put("provider", "anthropic");
+                dep.put("base_url", base);
+                dep.put("api_key_env", "ANTHROPIC_API_KEY");
             }
         }
     }

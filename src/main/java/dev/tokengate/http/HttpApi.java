@@ -57,6 +57,7 @@ public final class HttpApi {
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
         new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
@@ -93,6 +94,7 @@ public final class HttpApi {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
+        if (ApiFamily.ofPath(ctx.request().path()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
         RequestContext.bind(requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.wire.anthropic.AnthropicErrors;
 import dev.tokengate.wire.openai.ChatEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,16 +37,19 @@ public final class Responses {
         if (e.kind() == ErrorKind.INVALID_REQUEST || e.kind() == ErrorKind.AUTHENTICATION || e.kind() == ErrorKind.NOT_FOUND) {
             r.putHeader("x-should-retry", "false");
         }
-        json(ctx, statusFor(e, ctx), body(ApiFamily.ofPath(ctx.request().path()), e));
+        ApiFamily family = ApiFamily.ofPath(ctx.request().path());
+        ObjectNode body = family == ApiFamily.ANTHROPIC ? AnthropicErrors.body(e, r.headers().get("X-Request-Id")) : body(family, e);
+        json(ctx, statusFor(e, family), body);
     }
 
-    private static int statusFor(ApiException e, RoutingContext ctx) {
-        return e.kind().status();
+    private static int statusFor(ApiException e, ApiFamily family) {
+        return family == ApiFamily.ANTHROPIC ? AnthropicErrors.status(e.kind()) : e.kind().status();
     }
 
     public static ObjectNode body(ApiFamily family, ApiException e) {
         return switch (family) {
             case OPENAI, ADMIN -> ChatEncoder.error(e);
+            case ANTHROPIC -> AnthropicErrors.body(e, null);
             case JOBS -> {
                 ObjectNode o = Json.object();
                 o.put("success", false);

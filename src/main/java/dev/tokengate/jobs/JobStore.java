@@ -8,7 +8,7 @@ import java.util.Optional;
  * conditional on the caller still holding the job's lease, so a job whose lease moved on cannot be finished twice.
  */
 public interface JobStore {
-    /** Inserts all jobs in one transaction. */
+    /** Inserts all jobs in one transaction: a duplicate id or (user, idempotency key) inserts none and throws. */
     void insert(List<Job> jobs);
 
     Optional<Job> find(String id);
@@ -17,7 +17,8 @@ public interface JobStore {
 
     /**
      * Leases up to {@code limit} runnable jobs to {@code owner}: pending jobs that are due, and assigned jobs whose lease
-     * expired (their worker died). Each claim counts as an attempt.
+     * expired (their worker died). Each claim counts as an attempt. Concurrent claimers never get the same job. Returns
+     * the jobs oldest {@code runAfter} first.
      */
     List<Job> claim(String owner, long now, long leaseUntil, int limit);
 
@@ -37,7 +38,7 @@ public interface JobStore {
     /** Back to pending, due at {@code runAfter}, keeping the error that caused the retry. */
     boolean retryLater(String id, String owner, long runAfter, Job.Outcome lastError, long now);
 
-    /** Jobs that ended but whose callback was not delivered yet. */
+    /** Jobs that ended but whose callback was not delivered yet, earliest ended first. */
     List<Job> pendingCallbacks(int limit);
 
     void recordCallback(String id, Job.CallbackStatus status, long now);

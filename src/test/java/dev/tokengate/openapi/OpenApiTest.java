@@ -101,6 +101,15 @@ class OpenApiTest {
     }
 
     @Test
+    void anthropicAnswersMatch() {
+        String message = "{\"model\":\"claude-3.5-sonnet\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+
+        doc.assertAnswer("POST", "/v1/messages", 200, gw.post("/v1/messages", key, message).body());
+        doc.assertAnswer("POST", "/v1/messages", 400, gw.post("/v1/messages", key, "{\"model\":\"claude-3.5-sonnet\"}").body());
+        doc.assertAnswer("POST", "/v1/messages", 401, gw.post("/v1/messages", "tg-wrong", message).body());
+    }
+
+    @Test
     void streamedChunksMatchTheChunkSchema() {
         String body = gw.post("/v1/chat/completions", key, CHAT.replace("}]}", "}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}")).body();
         String chunkSchema = doc.responseSchema("POST", "/v1/chat/completions", 200, "text/event-stream");

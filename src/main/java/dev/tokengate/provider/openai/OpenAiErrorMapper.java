@@ -14,8 +14,11 @@ public final class OpenAiErrorMapper {
         String prefix = "Upstream " + deploymentId + " answered " + status;
         Integer retry = parseRetryAfter(retryAfter);
         return switch (status) {
-            case 400, 404, 413, 422 -> new ApiException(status == 413 ? ErrorKind.PAYLOAD_TOO_LARGE : ErrorKind.INVALID_REQUEST,
+            case 400, 413, 422 -> new ApiException(status == 413 ? ErrorKind.PAYLOAD_TOO_LARGE : ErrorKind.INVALID_REQUEST,
                     message == null ? prefix : message, null, "upstream_rejected", null, status);
+            // we chose the path and the upstream model, so a 404 means the deployment's configuration is wrong
+            case 404 -> new ApiException(ErrorKind.UPSTREAM_ERROR, prefix + ": its base_url or upstream_model is not known there.",
+                    null, "upstream_not_found", null, status);
             // the upstream refusing *our* key is an operator problem, not the caller's: never a 401 to the client
             case 401, 403 -> new ApiException(ErrorKind.UPSTREAM_ERROR, prefix + ": the gateway's credentials for this upstream were refused.",
                     null, "upstream_auth_failed", null, status);

@@ -1,5 +1,6 @@
 package dev.tokengate.provider.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
@@ -49,17 +51,14 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
         byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(false, false), d.upstreamModel()));
-        return send(d, body).compose(resp -> resp.body().transform(ar -> {
-            if (ar.failed()) return Future.failedFuture(transportError(ar.cause(), d));
-            Buffer buf = ar.result();
-            if (resp.statusCode() / 100 != 2) {
-                return Future.failedFuture(OpenAiErrorMapper.fromStatus(resp.statusCode(), buf.toString(),
-                        resp.getHeader("retry-after"), d.id()));
-            }
+        return send(d, body).compose(resp -> readBody(resp, d).compose(buf -> {
+            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
                 return Future.succeededFuture(UpstreamDecoder.response(Json.MAPPER.readTree(buf.getBytes())));
-            } catch (Exception e) {
-                return Future.failedFuture(malformed(d, e));
+            } catch (JsonProcessingException e) {
+                return Future.failedFuture(malformed(d, "the body is not valid JSON (" + e.getOriginalMessage() + ")"));
+            } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
+                return Future.failedFuture(malformed(d, e.getMessage()));
             }
         }));
     }
@@ -68,11 +67,15 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
         byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(true, true), d.upstreamModel()));
         return send(d, body).compose(resp -> {
-            if (resp.statusCode() / 100 != 2) {
-                return resp.body().transform(ar -> Future.failedFuture(ar.failed() ? transportError(ar.cause(), d)
-                        : OpenAiErrorMapper.fromStatus(resp.statusCode(), ar.result().toString(), resp.getHeader("retry-after"), d.id())));
+            if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
+            String type = resp.getHeader("content-type");
+            if (type != null && !type.startsWith("text/event-stream")) {
+                return readBody(resp, d).compose(buf -> Future.failedFuture(
+                        malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
             }
             Promise<Void> done = Promise.promise();
+            IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> fail(done, resp, quiet(d)));
+            done.future().onComplete(ar -> idle.stop());
             boolean[] sawEnd = {false};
             SseLineParser parser = new SseLineParser(data -> {
                 if (done.future().isComplete()) return;
@@ -82,7 +85,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 }
                 JsonNode n = Json.parseOrNull(data);
                 if (n == null || !n.isObject()) {
-                    fail(done, resp, malformed(d, new IllegalStateException("stream event is not JSON")));
+                    fail(done, resp, malformed(d, "a stream event is not a JSON object"));
                     return;
                 }
                 if (n.has("error")) {
@@ -95,10 +98,12 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 sink.onChunk(chunk);
             });
             sink.whenCancelled(() -> {
-                done.tryComplete();
-                resp.request().reset();
+                if (done.tryComplete()) resp.request().reset();
             });
-            resp.handler(parser::feed);
+            resp.handler(buf -> {
+                idle.touch();
+                parser.feed(buf);
+            });
             resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
             resp.endHandler(v -> {
                 parser.finish();
@@ -131,7 +136,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 for (int i = 0; i < v.length; i++) v[i] = (float) e.get(i).asDouble();
                 vectors.add(v);
             }
-            if (vectors.isEmpty()) throw malformed(d, new IllegalStateException("no 'data' in the embeddings answer"));
+            if (vectors.isEmpty()) throw malformed(d, "no 'data' in the embeddings answer");
             return new EmbeddingProvider.Result(vectors, json.path("usage").path("prompt_tokens").asInt(0));
         });
     }
@@ -159,16 +164,38 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     /** POSTs a JSON body to an upstream path and parses the JSON answer, mapping errors like chat does. */
     private Future<JsonNode> postJson(Deployment d, String path, byte[] body) {
-        return send(d, path, body).compose(resp -> resp.body().transform(ar -> {
-            if (ar.failed()) return Future.failedFuture(transportError(ar.cause(), d));
-            if (resp.statusCode() / 100 != 2) {
-                return Future.failedFuture(OpenAiErrorMapper.fromStatus(resp.statusCode(), ar.result().toString(),
-                        resp.getHeader("retry-after"), d.id()));
-            }
-            JsonNode json = Json.parseOrNull(ar.result().toString());
-            if (json == null || !json.isObject()) return Future.failedFuture(malformed(d, new IllegalStateException("not a JSON object")));
+        return send(d, path, body).compose(resp -> readBody(resp, d).compose(buf -> {
+            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
+            JsonNode json = Json.parseOrNull(buf.toString());
+            if (json == null || !json.isObject()) return Future.failedFuture(malformed(d, "the body is not a JSON object"));
             return Future.succeededFuture(json);
         }));
+    }
+
+    /** The whole body, failing with a timeout when the upstream goes quiet for longer than the idle timeout. */
+    private Future<Buffer> readBody(HttpClientResponse resp, Deployment d) {
+        Promise<Buffer> result = Promise.promise();
+        Buffer acc = Buffer.buffer();
+        IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> {
+            if (result.tryFail(quiet(d))) resp.request().reset();
+        });
+        result.future().onComplete(ar -> idle.stop());
+        resp.handler(buf -> {
+            idle.touch();
+            acc.appendBuffer(buf);
+        });
+        resp.exceptionHandler(e -> result.tryFail(transportError(e, d)));
+        resp.endHandler(v -> result.tryComplete(acc));
+        return result.future();
+    }
+
+    private static ApiException statusError(HttpClientResponse resp, Buffer body, Deployment d) {
+        return OpenAiErrorMapper.fromStatus(resp.statusCode(), body.toString(), resp.getHeader("retry-after"), d.id());
+    }
+
+    private ApiException quiet(Deployment d) {
+        return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent nothing for " + limits.idleTimeoutMs()
+                + " ms; the response was cut.", null, "upstream_timeout");
     }
 
     private static void fail(Promise<Void> done, HttpClientResponse resp, ApiException e) {
@@ -181,8 +208,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(d.baseUrl() + path)
-                .setIdleTimeout(limits.idleTimeoutMs());
+                .setAbsoluteURI(d.baseUrl() + path);
         Promise<HttpClientResponse> result = Promise.promise();
         client.request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -223,8 +249,8 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 "upstream_connection_error");
     }
 
-    private static ApiException malformed(Deployment d, Exception e) {
-        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + e.getMessage(),
+    private static ApiException malformed(Deployment d, String what) {
+        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + what + ".",
                 null, "upstream_malformed_response");
     }
 }

@@ -9,11 +9,11 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
             + "callback_error, callback_sent_at, total, ttft_ns, total_duration_ns, created_at, updated_at, in_progress_at, "
             + "finalizing_at, completed_at, failed_at, cancelling_at, cancelled_at, expires_at, expired_at";
 
-    /** Keyset pagination over (created_at, id); a cursor id that is not the user's matches nothing. */
+    /** Keyset pagination over (created_at, id); a cursor id that is not one of the listed batches matches nothing. */
     private static String list(String cmp, String order) {
         return "SELECT " + COLUMNS + " FROM batches WHERE user_id = ? AND api = ? "
-                + "AND (CAST(? AS VARCHAR(64)) IS NULL OR (created_at, id) " + cmp + " (SELECT created_at, id FROM batches WHERE id = ? AND user_id = ?)) "
-                + "AND (CAST(? AS VARCHAR(64)) IS NULL OR (created_at, id) " + (cmp.equals(">") ? "<" : ">") + " (SELECT created_at, id FROM batches WHERE id = ? AND user_id = ?)) "
+                + "AND (CAST(? AS VARCHAR(64)) IS NULL OR (created_at, id) " + cmp + " (SELECT created_at, id FROM batches WHERE id = ? AND user_id = ? AND api = ?)) "
+                + "AND (CAST(? AS VARCHAR(64)) IS NULL OR (created_at, id) " + (cmp.equals(">") ? "<" : ">") + " (SELECT created_at, id FROM batches WHERE id = ? AND user_id = ? AND api = ?)) "
                 + "ORDER BY created_at " + order + ", id " + order + " LIMIT ?";
     }
 
@@ -40,7 +40,7 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
             "UPDATE jobs SET status = 'cancelled', error = ?, error_code = 'batch_cancelled', error_status = 499, "
                     + "completed_at = ?, updated_at = ? WHERE batch_id = ? AND status = 'pending'",
             "SELECT id FROM batches WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling') "
-                    + "ORDER BY created_at LIMIT ?",
+                    + "ORDER BY created_at, id LIMIT ?",
             "UPDATE batches SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
                     + "callback_sent_at = ?, updated_at = ? WHERE id = ?");
 

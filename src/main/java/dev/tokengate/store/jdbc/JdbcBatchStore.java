@@ -30,33 +30,19 @@ public final class JdbcBatchStore implements BatchStore {
 
     @Override
     public void create(Batch b, List<Job> items) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+        Job.CallbackStatus cb = b.callbackStatus();
+        Object[] batchRow = {b.id(), b.userId(), b.api(), b.status().stored(), b.agentId(), b.endpoint(), b.inputFileId(),
+                b.outputFileId(), b.errorFileId(), b.completionWindow(), b.metadata(), b.errors(), b.callbackUrl(),
+                cb.state(), cb.attempts(), cb.statusCode(), cb.error(), cb.sentAt(), b.total(), b.ttftNs(),
+                b.totalDurationNs(), b.createdAt(), b.updatedAt(), b.inProgressAt(), b.finalizingAt(), b.completedAt(),
+                b.failedAt(), b.cancellingAt(), b.cancelledAt(), b.expiresAt(), b.expiredAt()};
+        sql.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(q.insert()); PreparedStatement js = c.prepareStatement(jobSql.insert())) {
-                Job.CallbackStatus cb = b.callbackStatus();
-                Sql.bind(ps, b.id(), b.userId(), b.api(), b.status().stored(), b.agentId(), b.endpoint(), b.inputFileId(),
-                        b.outputFileId(), b.errorFileId(), b.completionWindow(), b.metadata(), b.errors(), b.callbackUrl(),
-                        cb.state(), cb.attempts(), cb.statusCode(), cb.error(), cb.sentAt(), b.total(), b.ttftNs(),
-                        b.totalDurationNs(), b.createdAt(), b.updatedAt(), b.inProgressAt(), b.finalizingAt(), b.completedAt(),
-                        b.failedAt(), b.cancellingAt(), b.cancelledAt(), b.expiresAt(), b.expiredAt());
+                Sql.bind(ps, batchRow);
                 ps.executeUpdate();
-                int n = 0;
-                for (Job j : items) {
-                    Sql.bind(js, JdbcJobStore.row(j));
-                    js.addBatch();
-                    if (++n % 1000 == 0) js.executeBatch();
-                }
-                js.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                Sql.batch(js, items.stream().map(JdbcJobStore::row).toList(), 1000);
             }
-        } catch (SQLException e) {
-            throw new Sql.StorageException(e);
-        }
+        });
     }
 
     @Override
@@ -67,7 +53,7 @@ public final class JdbcBatchStore implements BatchStore {
     @Override
     public List<Batch> list(String userId, String api, String after, String before, int limit, boolean ascending) {
         return sql.list(ascending ? q.listAsc() : q.listDesc(), JdbcBatchStore::batch, userId, api, after, after, userId,
-                before, before, userId, limit);
+                api, before, before, userId, api, limit);
     }
 
     @Override

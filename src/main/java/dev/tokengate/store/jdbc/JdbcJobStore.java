@@ -7,11 +7,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 public final class JdbcJobStore implements JobStore {
+    private static final Comparator<Job> CLAIM_ORDER =
+            Comparator.comparingLong(Job::runAfter).thenComparingLong(Job::createdAt).thenComparing(Job::id);
+
     private final DataSource ds;
     private final Sql sql;
     private final JobSql q;
@@ -24,24 +29,11 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void insert(List<Job> jobs) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+        sql.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(q.insert())) {
-                for (Job j : jobs) {
-                    Sql.bind(ps, row(j));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                Sql.batch(ps, jobs.stream().map(JdbcJobStore::row).toList(), 1000);
             }
-        } catch (SQLException e) {
-            throw new Sql.StorageException(e);
-        }
+        });
     }
 
     static Object[] row(Job j) {
@@ -70,7 +62,10 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit) {
-        return sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit);
+        List<Job> claimed = new ArrayList<>(sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit));
+        // RETURNING yields rows in no particular order
+        claimed.sort(CLAIM_ORDER);
+        return claimed;
     }
 
     @Override

@@ -12,7 +12,7 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
             + "created_at, updated_at, completed_at";
 
     private static final String CLAIMABLE = "SELECT id FROM jobs WHERE (status = 'pending' AND run_after <= ?) "
-            + "OR (status = 'assigned' AND lease_expires_at < ?) ORDER BY run_after, created_at LIMIT ?";
+            + "OR (status = 'assigned' AND lease_expires_at < ?) ORDER BY run_after, created_at, id LIMIT ?";
 
     private static final String FINISH = " served_model = ?, result = ?, response = ?, error = ?, error_code = ?, "
             + "error_status = ?, prompt_tokens = ?, completion_tokens = ?, cost_micros = ?, cache_hit = ?, ttft_ns = ?, "
@@ -37,7 +37,7 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
                 "UPDATE jobs SET status = 'pending', run_after = ?, error = ?, error_code = ?, error_status = ?, "
                         + "lease_owner = NULL, lease_expires_at = NULL, updated_at = ? "
                         + "WHERE id = ? AND status = 'assigned' AND lease_owner = ?",
-                "SELECT " + COLUMNS + " FROM jobs WHERE callback_state = 'pending' ORDER BY completed_at LIMIT ?",
+                "SELECT " + COLUMNS + " FROM jobs WHERE callback_state = 'pending' ORDER BY completed_at, id LIMIT ?",
                 "UPDATE jobs SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
                         + "callback_sent_at = ?, updated_at = ? WHERE id = ?");
     }

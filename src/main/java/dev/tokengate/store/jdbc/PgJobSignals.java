@@ -21,6 +21,9 @@ public final class PgJobSignals implements JobSignals {
 
     private final String jdbcUrl;
     private final Sql sql;
+    /** NOTIFY is a JDBC round trip: it runs here, never on the event loop that publishes. */
+    private final java.util.concurrent.ExecutorService publisher =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("tokengate-pg-notify").factory());
     private volatile boolean closed;
     private Thread listener;
 
@@ -40,11 +43,14 @@ public final class PgJobSignals implements JobSignals {
     }
 
     private void notify(String payload) {
-        try {
-            sql.list("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
-        } catch (RuntimeException e) {
-            LOG.warn("NOTIFY failed: {}", e.getMessage());
-        }
+        if (closed) return;
+        publisher.execute(() -> {
+            try {
+                sql.list("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
+            } catch (RuntimeException e) {
+                LOG.warn("NOTIFY failed: {}", e.getMessage());
+            }
+        });
     }
 
     @Override
@@ -79,6 +85,7 @@ public final class PgJobSignals implements JobSignals {
     @Override
     public void close() {
         closed = true;
+        publisher.shutdown();
         if (listener != null) listener.interrupt();
     }
 }

@@ -22,6 +22,40 @@ public final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
+    @FunctionalInterface
+    public interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public void inTransaction(Work work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** Adds every row to a batched statement, flushing every {@code chunk} rows. */
+    public static void batch(PreparedStatement ps, List<Object[]> rows, int chunk) throws SQLException {
+        int n = 0;
+        for (Object[] row : rows) {
+            bind(ps, row);
+            ps.addBatch();
+            if (++n % chunk == 0) ps.executeBatch();
+        }
+        ps.executeBatch();
+    }
+
     public int update(String sql, Object... params) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);

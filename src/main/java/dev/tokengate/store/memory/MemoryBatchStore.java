@@ -6,7 +6,6 @@ import dev.tokengate.batches.BatchStatus;
 import dev.tokengate.batches.BatchStore;
 import dev.tokengate.jobs.Job;
 import dev.tokengate.jobs.JobStatus;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,14 +42,11 @@ public final class MemoryBatchStore implements BatchStore {
         Comparator<Batch> order = Comparator.comparingLong(Batch::createdAt).thenComparing(Batch::id);
         if (!ascending) order = order.reversed();
         List<Batch> mine = batches.values().stream().filter(b -> b.userId().equals(userId) && b.api().equals(api)).sorted(order).toList();
-        int from = 0;
-        int to = mine.size();
-        if (after != null) {
-            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(after)) from = i + 1;
-        }
-        if (before != null) {
-            for (int i = 0; i < mine.size(); i++) if (mine.get(i).id().equals(before)) to = i;
-        }
+        List<String> ids = mine.stream().map(Batch::id).toList();
+        // like the SQL stores: a cursor that is not one of these batches matches nothing
+        if ((after != null && !ids.contains(after)) || (before != null && !ids.contains(before))) return List.of();
+        int from = after == null ? 0 : ids.indexOf(after) + 1;
+        int to = before == null ? ids.size() : ids.indexOf(before);
         if (from >= to) return List.of();
         return mine.subList(from, to).stream().limit(limit).toList();
     }
@@ -111,9 +107,9 @@ public final class MemoryBatchStore implements BatchStore {
 
     @Override
     public synchronized List<String> activeBatchIds(int limit) {
-        List<String> out = new ArrayList<>();
-        for (Batch b : batches.values()) if (b.status().active() && out.size() < limit) out.add(b.id());
-        return out;
+        return batches.values().stream().filter(b -> b.status().active())
+                .sorted(Comparator.comparingLong(Batch::createdAt).thenComparing(Batch::id))
+                .limit(limit).map(Batch::id).toList();
     }
 
     @Override

@@ -5,10 +5,12 @@ import dev.tokengate.jobs.JobStatus;
 import dev.tokengate.jobs.JobStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** The job queue in memory: one lock, the same semantics as the SQL stores. */
@@ -17,9 +19,12 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public synchronized void insert(List<Job> list) {
+        Set<String> ids = new HashSet<>();
+        Set<List<String>> keys = new HashSet<>();
         for (Job j : list) {
-            if (jobs.containsKey(j.id())) throw new IllegalStateException("duplicate job id " + j.id());
-            if (j.idempotencyKey() != null && findByIdempotencyKey(j.userId(), j.idempotencyKey()).isPresent()) {
+            if (jobs.containsKey(j.id()) || !ids.add(j.id())) throw new IllegalStateException("duplicate job id " + j.id());
+            if (j.idempotencyKey() != null && (findByIdempotencyKey(j.userId(), j.idempotencyKey()).isPresent()
+                    || !keys.add(List.of(j.userId(), j.idempotencyKey())))) {
                 throw new IllegalStateException("duplicate idempotency key");
             }
         }
@@ -41,7 +46,7 @@ public final class MemoryJobStore implements JobStore {
         List<Job> due = jobs.values().stream()
                 .filter(j -> (j.status() == JobStatus.PENDING && j.runAfter() <= now)
                         || (j.status() == JobStatus.ASSIGNED && j.leaseExpiresAt() != null && j.leaseExpiresAt() < now))
-                .sorted(Comparator.comparingLong(Job::runAfter).thenComparingLong(Job::createdAt))
+                .sorted(Comparator.comparingLong(Job::runAfter).thenComparingLong(Job::createdAt).thenComparing(Job::id))
                 .limit(limit).toList();
         List<Job> out = new ArrayList<>();
         for (Job j : due) {
@@ -99,7 +104,9 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public synchronized List<Job> pendingCallbacks(int limit) {
-        return jobs.values().stream().filter(j -> "pending".equals(j.callbackStatus().state())).limit(limit).toList();
+        return jobs.values().stream().filter(j -> "pending".equals(j.callbackStatus().state()))
+                .sorted(Comparator.comparing(Job::completedAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Job::id))
+                .limit(limit).toList();
     }
 
     @Override

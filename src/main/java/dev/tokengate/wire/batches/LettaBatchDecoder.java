@@ -26,6 +26,9 @@ public final class LettaBatchDecoder {
 
     public record Request(List<Item> items, String callbackUrl) {}
 
+    /** The longest agent id every store keeps (the batches.agent_id column). */
+    static final int MAX_AGENT_ID = 200;
+
     private LettaBatchDecoder() {}
 
     public static Request decode(JsonNode body, String defaultModel, int maxRequests) {
@@ -51,6 +54,10 @@ public final class LettaBatchDecoder {
         if (!r.isObject()) throw ApiException.invalid(at, "'" + at + "' must be an object.", "invalid_type");
         JsonNode agent = r.get("agent_id");
         if (agent != null && !agent.isNull() && !agent.isTextual()) throw ApiException.invalid(at + ".agent_id", "'" + at + ".agent_id' must be a string.", "invalid_type");
+        if (agent != null && agent.isTextual() && agent.asText().length() > MAX_AGENT_ID) {
+            throw ApiException.invalid(at + ".agent_id", "'" + at + ".agent_id' must be at most " + MAX_AGENT_ID + " characters.",
+                    "string_above_max_length");
+        }
         JsonNode model = r.get("model");
         if (model != null && !model.isNull() && !model.isTextual()) throw ApiException.invalid(at + ".model", "'" + at + ".model' must be a string.", "invalid_type");
         String modelName = model == null || model.isNull() ? defaultModel : model.asText();

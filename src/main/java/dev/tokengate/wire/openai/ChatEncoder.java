@@ -49,8 +49,11 @@ public final class ChatEncoder {
         return o;
     }
 
-    /** @param usageKey whether every chunk carries a {@code usage} key (the client asked for include_usage). */
-    public static ObjectNode chunk(ChatChunk c, boolean usageKey) {
+    /**
+     * @param includeUsage whether the client asked for include_usage: then every chunk carries a {@code usage} key;
+     *                     otherwise none does, even when the upstream reported usage on a content chunk.
+     */
+    public static ObjectNode chunk(ChatChunk c, boolean includeUsage) {
         ObjectNode o = Json.object();
         o.put("id", c.id());
         o.put("object", "chat.completion.chunk");
@@ -84,8 +87,10 @@ public final class ChatEncoder {
             if (d.finishReason() == null) ch.putNull("finish_reason");
             else ch.put("finish_reason", d.finishReason());
         }
-        if (c.usage() != null) o.set("usage", usage(c.usage()));
-        else if (usageKey) o.putNull("usage");
+        if (includeUsage) {
+            if (c.usage() != null) o.set("usage", usage(c.usage()));
+            else o.putNull("usage");
+        }
         return o;
     }
 

@@ -1,0 +1,77 @@
+package dev.tokengate.provider;
+
+import static dev.tokengate.support.Clients.chatBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokengate.support.FakeUpstream;
+import dev.tokengate.support.FakeUpstream.Reply;
+import dev.tokengate.support.Fixtures;
+import dev.tokengate.support.TestGateway;
+import dev.tokengate.support.UpstreamModels;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client that goes away mid-stream releases the upstream request at once. The gateway runs with its default (long)
+ * timeouts and the upstream holds the rest of the stream, so only the disconnect can end the upstream request.
+ */
+class OpenAiProviderCancellationTest {
+    private static final String MODEL = "up-model";
+    @TempDir
+    static Path dir;
+    static FakeUpstream upstream;
+    static TestGateway gw;
+    static String key;
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir), Map.of(), UpstreamModels.ENV);
+        key = gw.createUserKey("cancel", "user_pro");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        upstream.close();
+    }
+
+    @Test
+    void clientDisconnectingMidStreamResetsTheUpstreamRequest() throws IOException {
+        List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
+        CompletableFuture<Void> neverOpened = new CompletableFuture<>();
+        upstream.always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n")
+                .waitFor(neverOpened).raw(events.get(2) + "\n\n").done().build());
+
+        try (Socket socket = new Socket("127.0.0.1", gw.port())) {
+            socket.setSoTimeout(20_000);
+            byte[] body = chatBody(MODEL, true, null).getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.contains("\"Hello\""));
+            assertThat(line).as("the client received the first chunks").isNotNull();
+        }
+
+        upstream.onlyRequest().awaitAbandoned();
+        assertThat(neverOpened).isNotDone();
+    }
+}

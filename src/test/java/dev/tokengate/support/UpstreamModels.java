@@ -1,0 +1,48 @@
+package dev.tokengate.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes a gateway config file whose models are served by OpenAI-compatible upstreams (for example a
+ * {@link FakeUpstream}), each deployment with upstream model {@value #UPSTREAM_MODEL} and the key in env {@value #KEY_ENV}.
+ */
+public final class UpstreamModels {
+    public static final String UPSTREAM_MODEL = "real-model";
+    public static final String KEY_ENV = "UP_KEY";
+    public static final String KEY = "sk-test-upstream-key";
+    /** The environment to start the gateway with. */
+    public static final Map<String, String> ENV = Map.of(KEY_ENV, KEY);
+
+    private final StringBuilder yaml = new StringBuilder("models:\n");
+
+    /** A deployment and its routing weight. */
+    public record Deployment(String baseUrl, int weight) {}
+
+    public UpstreamModels model(String name, String... baseUrls) {
+        Deployment[] ds = new Deployment[baseUrls.length];
+        for (int i = 0; i < baseUrls.length; i++) ds[i] = new Deployment(baseUrls[i], 1);
+        return model(name, ds);
+    }
+
+    public UpstreamModels model(String name, Deployment... deployments) {
+        yaml.append("  - name: ").append(name).append("\n    owned_by: test\n    deployments:\n");
+        for (Deployment d : deployments) {
+            yaml.append("      - {provider: openai, base_url: \"").append(d.baseUrl()).append("\", upstream_model: ")
+                    .append(UPSTREAM_MODEL).append(", api_key_env: ").append(KEY_ENV).append(", weight: ").append(d.weight())
+                    .append(", price: {input_per_m: 1.00, output_per_m: 2.00}}\n");
+        }
+        return this;
+    }
+
+    public Path writeTo(Path dir) {
+        try {
+            return Files.writeString(Files.createTempFile(dir, "tokengate", ".yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
