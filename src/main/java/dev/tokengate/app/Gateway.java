@@ -25,6 +25,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.http.HttpApi;
 import dev.tokengate.http.RequestAuth;
+import dev.tokengate.logging.Redactor;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
@@ -40,10 +41,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 
 /** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
 public final class Gateway implements AutoCloseable {
+    /** The file in the data dir that holds the admin key when TOKENGATE_ADMIN_KEY is unset. */
+    public static final String ADMIN_KEY_FILE = AdminKeyFile.NAME;
+
     private final Vertx vertx;
     private final Storage storage;
     private final JobEngine engine;
@@ -52,10 +57,13 @@ public final class Gateway implements AutoCloseable {
     private final String adminKey;
     private final boolean adminKeyCreated;
     private final String storageName;
+    private final HttpApi.Deps deps;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, int port, String adminKey,
-                    boolean adminKeyCreated) {
+                    boolean adminKeyCreated, HttpApi.Deps deps) {
         this.vertx = vertx;
+        this.deps = deps;
         this.storage = storage;
         this.engine = engine;
         this.accounting = accounting;
@@ -78,6 +86,7 @@ public final class Gateway implements AutoCloseable {
             storage = Storage.open(config.storage(), 16);
             AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
                     : AdminKeyFile.loadOrCreate(config.storage().dataDir());
+            registerSecrets(config, env, admin.key());
             Metrics metrics = new Metrics();
             Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
@@ -117,12 +126,22 @@ public final class Gateway implements AutoCloseable {
             jobCallbacks.resumePending();
             warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
-            return new Gateway(vertx, storage, engine, accounting, port, admin.key(), admin.created());
+            return new Gateway(vertx, storage, engine, accounting, port, admin.key(), admin.created(), deps);
         } catch (RuntimeException e) {
             if (accounting != null) accounting.close();
             if (storage != null) storage.close();
             vertx.close();
             throw e;
+        }
+    }
+
+    /** The secrets the log redactor masks by value, beyond the key formats it recognises by shape. */
+    private static void registerSecrets(GatewayConfig config, Map<String, String> env, String adminKey) {
+        Redactor.register(adminKey);
+        for (GatewayConfig.Model m : config.models()) {
+            for (var d : m.deployments()) {
+                if (d.apiKeyEnv() != null) Redactor.register(env.get(d.apiKeyEnv()));
+            }
         }
     }
 
@@ -175,8 +194,15 @@ public final class Gateway implements AutoCloseable {
 
     public Vertx vertx() { return vertx; }
 
+    /** Every endpoint the served router mounts, as {@code "METHOD /path/{param}"}. */
+    public List<String> endpoints() {
+        return HttpApi.endpoints(HttpApi.router(vertx, deps));
+    }
+
     @Override
     public void close() {
+        // serve closes from a shutdown hook; whoever else closed it first wins
+        if (!closed.compareAndSet(false, true)) return;
         engine.stop();
         await(vertx.close());
         accounting.close();

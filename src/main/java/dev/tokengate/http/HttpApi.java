@@ -15,14 +15,18 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.logging.RequestContext;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.responses.ResponseService;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -40,7 +44,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth()));
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
         router.route().handler(ctx -> {
             if (!FileRoutes.isUpload(ctx.request())) {
@@ -58,6 +62,7 @@ public final class HttpApi {
             boolean ok = ar.succeeded() && ar.result();
             Responses.json(ctx, ok ? 200 : 503, Json.object().put("status", ok ? "ready" : "storage unreachable"));
         }));
+        ApiDocsRoutes.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
@@ -96,18 +101,46 @@ public final class HttpApi {
         return router;
     }
 
-    /** Request id, in-flight gauge and per-route metrics for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics) {
+    /**
+     * Every mounted endpoint as {@code "METHOD /path/{param}"}, in OpenAPI's path notation; handlers that apply to
+     * every method of a prefix (logging, body, authentication) are not endpoints and are left out.
+     */
+    public static List<String> endpoints(Router router) {
+        List<String> out = new ArrayList<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() == null || r.methods() == null || r.methods().isEmpty()) continue;
+            String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            r.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        return out;
+    }
+
+    /** Request id, in-flight gauge, per-route metrics and the access log line for every request. */
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth) {
         long start = System.nanoTime();
-        String requestId = ctx.request().getHeader("X-Request-Id");
-        if (requestId == null || requestId.isBlank() || requestId.length() > 200) requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+        String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
         if (ApiFamily.ofPath(ctx.request().path()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
+        RequestContext.bind(requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
-            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), elapsed);
+            AccessLog.write(requestId, ctx.request().method().name(), route, ctx.response().getStatusCode(), elapsed,
+                    ctx.get(Handlers.MODEL), auth.userIdOrNull(ctx), RequestAuth.keyIdOrNull(ctx));
         });
         ctx.next();
+    }
+
+    /**
+     * The client's X-Request-Id when it is a plausible id (printable ASCII, at most 200 characters), else a new one.
+     * It is echoed in a header and written to logs, so nothing else is accepted.
+     */
+    static String requestId(String offered) {
+        if (offered != null && !offered.isBlank() && offered.length() <= 200 && offered.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return offered;
+        }
+        return "req_" + UUID.randomUUID().toString().replace("-", "");
     }
 }

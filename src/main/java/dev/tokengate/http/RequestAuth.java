@@ -61,6 +61,17 @@ public final class RequestAuth {
                 });
     }
 
+    /** The id of the user the request acts for, or null before (or without) authentication. */
+    String userIdOrNull(RoutingContext ctx) {
+        Principal p = principal(ctx);
+        return p == null ? null : user(ctx).id();
+    }
+
+    /** The id (never the secret) of the key the request came with; null for the admin key or none. */
+    static String keyIdOrNull(RoutingContext ctx) {
+        return principal(ctx) instanceof Principal.Member m ? m.key().id() : null;
+    }
+
     public static void requireAdmin(RoutingContext ctx) {
         if (!(principal(ctx) instanceof Principal.Admin)) {
             throw ApiException.forbidden("This route needs the admin key.");

@@ -1,0 +1,86 @@
+package dev.tokengate.logging;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.event.KeyValuePair;
+import org.slf4j.event.Level;
+
+/**
+ * Renders one log event as one line of JSON: {@code time, level, logger, message, request_id} (when known), the
+ * event's key-value pairs, and the exception with its stack. Every text passes through {@link Redactor} on its way.
+ */
+final class LogLine {
+    static final String REQUEST_ID = "request_id";
+
+    private LogLine() {}
+
+    static String format(Level level, String logger, String message, List<KeyValuePair> pairs, Throwable error) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append('{');
+        field(sb, "time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        sb.append(',');
+        field(sb, "level", level.name());
+        sb.append(',');
+        field(sb, "logger", logger);
+        sb.append(',');
+        field(sb, "message", message);
+        boolean hasRequestId = pairs.stream().anyMatch(p -> REQUEST_ID.equals(p.key));
+        String requestId = hasRequestId ? null : RequestContext.currentRequestId();
+        if (requestId != null) {
+            sb.append(',');
+            field(sb, REQUEST_ID, requestId);
+        }
+        for (KeyValuePair p : pairs) {
+            sb.append(',');
+            value(sb.append('"').append(escape(p.key)).append("\":"), p.value);
+        }
+        if (error != null) {
+            sb.append(',');
+            field(sb, "error", error.toString());
+            StringWriter stack = new StringWriter();
+            error.printStackTrace(new PrintWriter(stack));
+            sb.append(',');
+            field(sb, "stack", stack.toString());
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void field(StringBuilder sb, String key, String value) {
+        sb.append('"').append(key).append("\":");
+        value(sb, value);
+    }
+
+    private static void value(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else {
+            sb.append('"').append(escape(Redactor.mask(String.valueOf(v)))).append('"');
+        }
+    }
+
+    static String escape(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 || c == 0x2028 || c == 0x2029 ? String.format("\\u%04x", (int) c) : null;
+            };
+            if (rep != null && out == null) out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (out != null) {
+                if (rep != null) out.append(rep);
+                else out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+}
