@@ -34,7 +34,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth()));
         router.route().handler(BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes()));
 
         router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
@@ -56,7 +56,10 @@ public final class HttpApi {
         mediaRoutes.mount(router);
         new AdminRoutes(vertx, d.accounts()).mount(router);
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
-        new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
+        new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel(), d.accounts())
+                .mount(router);
+        new RecentRequestsRoutes(d.metrics().recentRequests()).mount(router);
+        new ConsoleRoutes(vertx).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));
@@ -70,8 +73,8 @@ public final class HttpApi {
         return router;
     }
 
-    /** Request id, in-flight gauge and per-route metrics for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics) {
+    /** Request id, in-flight gauge, per-route metrics and the console's recent-requests log for every request. */
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth) {
         long start = System.nanoTime();
         String requestId = ctx.request().getHeader("X-Request-Id");
         if (requestId == null || requestId.isBlank() || requestId.length() > 200) requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
@@ -80,7 +83,12 @@ public final class HttpApi {
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
-            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), elapsed);
+            if (!RecentRequestsRoutes.isConsoleTraffic(ctx.request().path())) {
+                metrics.recentRequests().record(System.currentTimeMillis(), ctx.request().method().name(), route,
+                        ctx.response().getStatusCode(), ctx.get(Handlers.MODEL), elapsed, auth.userIdOrNull(ctx));
+            }
         });
         ctx.next();
     }

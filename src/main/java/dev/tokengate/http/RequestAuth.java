@@ -50,6 +50,12 @@ public final class RequestAuth {
         };
     }
 
+    /** The id of the user the request acts for, or null before (or without) authentication. */
+    String userIdOrNull(RoutingContext ctx) {
+        Principal p = principal(ctx);
+        return p == null ? null : user(ctx).id();
+    }
+
     public static void requireAdmin(RoutingContext ctx) {
         if (!(principal(ctx) instanceof Principal.Admin)) {
             throw ApiException.forbidden("This route needs the admin key.");
