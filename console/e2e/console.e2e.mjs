@@ -101,8 +101,8 @@ try {
   if (balances) {
     await page.fill('[data-testid=topup-amount]', '5.00');
     await page.click('[data-testid=topup]');
-    await page.waitForSelector('[data-testid=stat-balance] >> text=$5.00');
-    log('balance topped up to $5.00');
+    await page.waitForSelector('[data-testid=balance-entry][data-kind=topup][data-amount-micros="5000000"]');
+    log(`balance topped up by $5.00 to ${(await page.textContent('[data-testid=stat-balance] strong')).trim()}`);
   } else {
     log('balances: not available on this gateway');
   }

@@ -186,7 +186,7 @@ async function renderBalance(ctx: ViewContext, root: HTMLElement, user: User, re
     } }, field('Top up (USD)', amount), field('Reason', reason), h('button', { type: 'submit', class: 'primary', 'data-testid': 'topup' }, 'Top up')),
     msg,
     entries === NOT_AVAILABLE || entries.data.length === 0 ? null : table(['When', 'Kind', 'Amount', 'Balance after', 'Reason'],
-      entries.data.map((e) => h('tr', null,
+      entries.data.map((e) => h('tr', { 'data-testid': 'balance-entry', 'data-kind': e.kind, 'data-amount-micros': e.amount_micros },
         h('td', { class: 'muted' }, dateTime(e.created_at)),
         h('td', null, e.kind),
         h('td', { class: 'num' }, usd(e.amount_micros, 6)),
