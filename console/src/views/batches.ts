@@ -94,7 +94,7 @@ function batchRows(ctx: ViewContext, b: Batch, own: boolean, open: Set<string>, 
     h('td', { class: 'mono', title: b.id }, short(b.id, 18)),
     h('td', { class: 'muted' }, dateTime(b.created_at)),
     h('td', null, statusPill(b.status)),
-    h('td', { class: 'progress-cell' },
+    h('td', null, h('div', { class: 'progress-cell' },
       segmentedBar([
         { value: c.completed, cls: 'ok', label: 'completed' },
         { value: c.failed, cls: 'bad', label: 'failed' },
@@ -102,7 +102,7 @@ function batchRows(ctx: ViewContext, b: Batch, own: boolean, open: Set<string>, 
         { value: c.running, cls: 'run', label: 'running' },
       ], c.total),
       h('small', { 'data-testid': 'batch-progress' }, `${done}/${c.total} done`,
-        c.failed ? ` · ${c.failed} failed` : '', c.cancelled ? ` · ${c.cancelled} cancelled` : '', c.running ? ` · ${c.running} running` : '')),
+        c.failed ? ` · ${c.failed} failed` : '', c.cancelled ? ` · ${c.cancelled} cancelled` : '', c.running ? ` · ${c.running} running` : ''))),
     h('td', { class: 'num' }, b.total_duration_ns === null ? '–' : ms(b.total_duration_ns / 1e6)),
     h('td', { class: 'right nowrap' }, results, ' ', cancel));
   if (!open.has(b.id)) return [row];

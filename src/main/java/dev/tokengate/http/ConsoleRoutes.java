@@ -37,7 +37,7 @@ final class ConsoleRoutes {
             Map.entry("woff2", "font/woff2"),
             Map.entry("txt", "text/plain; charset=utf-8"));
     // the page loads only its own files and talks only to this origin
-    private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     private final Vertx vertx;
