@@ -68,7 +68,17 @@ function renderShell(api: Api, role: Role, views: View[], current: View) {
     root: main,
     onCleanup: (f) => cleanups.push(f),
     every: (ms, f) => {
-      const t = window.setInterval(f, ms);
+      // a tick is skipped while the previous one is still waiting for the gateway
+      let running = false;
+      const t = window.setInterval(async () => {
+        if (running) return;
+        running = true;
+        try {
+          await f();
+        } finally {
+          running = false;
+        }
+      }, ms);
       cleanups.push(() => window.clearInterval(t));
     },
   };

@@ -45,8 +45,9 @@ export const requestsView: View = {
       try {
         const page = await ctx.api.get<List<RecentRequest>>(`/admin/v1/requests/recent?after=${lastId}&limit=${KEEP}`);
         replace(errorSlot);
-        if (page.data.length) {
-          entries = [...page.data, ...entries].slice(0, KEEP);
+        const fresh = page.data.filter((e) => e.id > lastId);
+        if (fresh.length) {
+          entries = [...fresh, ...entries].slice(0, KEEP);
           lastId = Number(page.last_id ?? lastId);
         }
         draw();

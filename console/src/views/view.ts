@@ -6,8 +6,8 @@ export interface ViewContext {
   root: HTMLElement;
   /** Runs when the person leaves the view. */
   onCleanup(f: () => void): void;
-  /** Calls f every ms milliseconds while the view is shown. */
-  every(ms: number, f: () => void): void;
+  /** Calls f every ms milliseconds while the view is shown, never while its previous call is still running. */
+  every(ms: number, f: () => void | Promise<unknown>): void;
 }
 
 export interface View {
