@@ -84,10 +84,13 @@ public final class HttpApi {
             Responses.json(ctx, 200, list);
         });
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
-        new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel()).mount(router);
+        new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel(), d.accounts())
+                .mount(router);
         new BillingRoutes(vertx, d.balances(), d.accounts(), d.auth()).mount(router);
         new FileRoutes(d.files(), d.auth(), d.config().storage().dataDir().resolve("uploads")).mount(router);
         new OpenAiBatchRoutes(d.openAiBatches(), d.auth()).mount(router);
+        new RecentRequestsRoutes(d.metrics().recentRequests()).mount(router);
+        new ConsoleRoutes(vertx).mount(router);
 
         router.errorHandler(404, ctx -> Responses.error(ctx, new ApiException(ErrorKind.NOT_FOUND,
                 "Unknown route: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_route")));
@@ -115,7 +118,7 @@ public final class HttpApi {
         return out;
     }
 
-    /** Request id, in-flight gauge, per-route metrics and the access log line for every request. */
+    /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
     private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth) {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
@@ -129,6 +132,10 @@ public final class HttpApi {
             metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), elapsed);
             AccessLog.write(requestId, ctx.request().method().name(), route, ctx.response().getStatusCode(), elapsed,
                     ctx.get(Handlers.MODEL), auth.userIdOrNull(ctx), RequestAuth.keyIdOrNull(ctx));
+            if (!RecentRequestsRoutes.isConsoleTraffic(ctx.request().path())) {
+                metrics.recentRequests().record(System.currentTimeMillis(), ctx.request().method().name(), route,
+                        ctx.response().getStatusCode(), ctx.get(Handlers.MODEL), elapsed, auth.userIdOrNull(ctx));
+            }
         });
         ctx.next();
     }

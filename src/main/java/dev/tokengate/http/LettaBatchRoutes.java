@@ -3,6 +3,7 @@ package dev.tokengate.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.User;
 import dev.tokengate.batches.Batch;
 import dev.tokengate.batches.BatchFactory;
@@ -18,16 +19,22 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The message batches API of seed 003 (Letta's shapes) under /v1/messages/batches. */
+/**
+ * The message batches API of seed 003 (Letta's shapes) under /v1/messages/batches, and the operator's view of any user's
+ * batches at /admin/v1/users/{id}/batches.
+ */
 final class LettaBatchRoutes {
     private final Vertx vertx;
     private final BatchService batches;
     private final BatchFactory factory;
     private final RequestAuth auth;
     private final String defaultModel;
+    private final AccountService accounts;
 
-    LettaBatchRoutes(Vertx vertx, BatchService batches, BatchFactory factory, RequestAuth auth, String defaultModel) {
+    LettaBatchRoutes(Vertx vertx, BatchService batches, BatchFactory factory, RequestAuth auth, String defaultModel,
+                     AccountService accounts) {
         this.vertx = vertx;
+        this.accounts = accounts;
         this.batches = batches;
         this.factory = factory;
         this.auth = auth;
@@ -40,6 +47,13 @@ final class LettaBatchRoutes {
         router.get("/v1/messages/batches/:id").handler(ctx -> Handlers.run(ctx, () -> retrieve(ctx)));
         router.patch("/v1/messages/batches/:id/cancel").handler(ctx -> Handlers.run(ctx, () -> cancel(ctx)));
         router.get("/v1/messages/batches/:id/messages").handler(ctx -> Handlers.run(ctx, () -> messages(ctx)));
+        router.get("/admin/v1/users/:id/batches").handler(ctx -> Handlers.run(ctx, () -> {
+            String userId = ctx.pathParam("id");
+            Page page = Page.of(ctx, 100);
+            vertx.executeBlocking(() -> accounts.getUser(userId), false)
+                    .compose(user -> listOf(user.id(), page))
+                    .onComplete(ar -> answer(ctx, ar));
+        }));
     }
 
     private void create(RoutingContext ctx) {
@@ -64,7 +78,11 @@ final class LettaBatchRoutes {
     private void list(RoutingContext ctx) {
         User user = auth.user(ctx);
         Page page = Page.of(ctx, 100);
-        batches.list(user.id(), "letta", page.after(), page.before(), page.limit(), page.ascending())
+        listOf(user.id(), page).onComplete(ar -> answer(ctx, ar));
+    }
+
+    private Future<JsonNode> listOf(String userId, Page page) {
+        return batches.list(userId, "letta", page.after(), page.before(), page.limit(), page.ascending())
                 .compose(list -> {
                     List<Future<ObjectNode>> views = list.stream().map(this::withCounts).toList();
                     return Future.all(views).map(all -> {
@@ -72,8 +90,7 @@ final class LettaBatchRoutes {
                         views.forEach(f -> arr.add(f.result()));
                         return (JsonNode) arr;
                     });
-                })
-                .onComplete(ar -> answer(ctx, ar));
+                });
     }
 
     private void retrieve(RoutingContext ctx) {

@@ -18,6 +18,7 @@ public final class Metrics {
     private final Map<String, Histogram> upstreamLatency = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> upstreamErrors = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
+    private final RecentRequests recentRequests = new RecentRequests(500);
 
     private static final class Histogram {
         final AtomicLongArray counts = new AtomicLongArray(BUCKETS_SECONDS.length + 1);
@@ -47,6 +48,11 @@ public final class Metrics {
         String labels = "deployment=\"" + escape(deployment) + "\"";
         upstreamLatency.computeIfAbsent(labels, k -> new Histogram()).observe(nanos);
         if (!ok) upstreamErrors.computeIfAbsent(labels, k -> new LongAdder()).increment();
+    }
+
+    /** The last requests answered, for the console's live log (not part of the Prometheus scrape). */
+    public RecentRequests recentRequests() {
+        return recentRequests;
     }
 
     public long inFlight() {

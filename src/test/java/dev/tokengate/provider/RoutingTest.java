@@ -44,7 +44,7 @@ class RoutingTest {
     void aSingleDeploymentThatFailsOnceIsRetriedAfterABackoffAndTheClientSeesSuccess() {
         String key = start(Map.of("routing.max_retries", "2", "routing.base_delay_ms", "20"));
         good.then(Reply.error(503, "server_error", "overloaded", null)).then(Reply.error(429, "rate_limit", "slow down", null));
-        var r = Clients.postChat(gw, key, chatBody(SINGLE, false, ""));
+        var r = Clients.postChat(gw, key, chatBody(SINGLE, false, null));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(good.requests()).hasSize(3);
     }
@@ -53,7 +53,7 @@ class RoutingTest {
     void retriesStopWhenTheyAreUsedUpAndTheLastErrorReachesTheClient() {
         String key = start(Map.of("routing.max_retries", "1", "routing.base_delay_ms", "20"));
         good.always(Reply.error(503, "server_error", "overloaded", null));
-        var r = Clients.postChat(gw, key, chatBody(SINGLE, false, ""));
+        var r = Clients.postChat(gw, key, chatBody(SINGLE, false, null));
         assertThat(r.status()).isEqualTo(503);
         assertThat(good.requests()).hasSize(2);
     }
@@ -62,7 +62,7 @@ class RoutingTest {
     void aClientErrorIsNeverRetried() {
         String key = start(Map.of("routing.max_retries", "3", "routing.base_delay_ms", "20"));
         good.always(Reply.error(400, "invalid_request_error", "bad", null));
-        assertThat(Clients.postChat(gw, key, chatBody(SINGLE, false, "")).status()).isEqualTo(400);
+        assertThat(Clients.postChat(gw, key, chatBody(SINGLE, false, null)).status()).isEqualTo(400);
         assertThat(good.requests()).hasSize(1);
     }
 
@@ -71,7 +71,7 @@ class RoutingTest {
         String key = start(Map.of("routing.breaker_failures", "2", "routing.breaker_open_seconds", "3600"));
         bad.always(Reply.error(500, "server_error", "broken", null));
         for (int i = 0; i < 12; i++) {
-            assertThat(Clients.postChat(gw, key, chatBody(PAIR, false, "")).status()).isEqualTo(200);
+            assertThat(Clients.postChat(gw, key, chatBody(PAIR, false, null)).status()).isEqualTo(200);
         }
         // the weighted pick tries the bad deployment first about half the time: without the breaker it would have
         // been asked about six times; with it, twice at most
@@ -87,13 +87,14 @@ class RoutingTest {
     void anOpenBreakerLetsOneProbeThroughAfterItsOpenTimeAndClosesWhenTheProbeSucceeds() throws Exception {
         String key = start(Map.of("routing.breaker_failures", "1", "routing.breaker_open_seconds", "1"));
         bad.always(Reply.error(500, "server_error", "broken", null));
-        while (bad.requests().isEmpty()) Clients.postChat(gw, key, chatBody(PAIR, false, ""));
+        for (int i = 0; i < 50 && bad.requests().isEmpty(); i++) Clients.postChat(gw, key, chatBody(PAIR, false, null));
+        assertThat(bad.requests()).as("the weighted pick never tried the failing deployment").isNotEmpty();
         assertThat(find(gw.get("/admin/v1/deployments", TestGateway.ADMIN_KEY).json(), bad.baseUrl()).path("state").asText())
                 .isEqualTo("open");
         bad.reset();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (bad.requests().isEmpty() && System.nanoTime() < deadline) {
-            assertThat(Clients.postChat(gw, key, chatBody(PAIR, false, "")).status()).isEqualTo(200);
+            assertThat(Clients.postChat(gw, key, chatBody(PAIR, false, null)).status()).isEqualTo(200);
             Thread.sleep(50);
         }
         assertThat(bad.requests()).isNotEmpty();
