@@ -53,6 +53,7 @@ public final class Attempts {
             return p.future();
         }
         Deployment d = ds.get(i);
+        if (i + 1 < ds.size() && !health.tryStart(d)) return attempt(ds, i + 1, round, last, call);
         long start = System.nanoTime();
         Future<T> f;
         try {

@@ -37,24 +37,27 @@ public final class DeploymentHealth {
         this.openMillis = openMillis;
     }
 
-    /** The deployments worth trying, in the given order; open ones are left out unless all are open. */
+    /**
+     * The deployments worth trying: half-open ones first (so a probe happens soon), then closed ones in the given order;
+     * open ones are left out unless all are open.
+     */
     public List<Deployment> usable(List<Deployment> ordered) {
         if (ordered.size() <= 1) return ordered;
-        List<Deployment> ok = ordered.stream().filter(this::admits).toList();
-        return ok.isEmpty() ? List.of(ordered.get(0)) : ok;
+        List<Deployment> out = new java.util.ArrayList<>(ordered.stream().filter(d -> state(d) == State.HALF_OPEN).toList());
+        ordered.stream().filter(d -> state(d) == State.CLOSED).forEach(out::add);
+        return out.isEmpty() ? List.of(ordered.get(0)) : out;
     }
 
-    private boolean admits(Deployment d) {
+    /** Whether a request may go to the deployment now: a half-open one takes one probe at a time. */
+    public boolean tryStart(Deployment d) {
         Breaker b = breakers.get(d.id());
         if (b == null) return true;
         synchronized (b) {
             State s = state(b);
-            if (s == State.CLOSED) return true;
-            if (s == State.HALF_OPEN && !b.probing) {
-                b.probing = true;
-                return true;
-            }
-            return false;
+            if (s != State.HALF_OPEN) return true;
+            if (b.probing) return false;
+            b.probing = true;
+            return true;
         }
     }
 

@@ -109,7 +109,9 @@ class RoutingTest {
     }
 
     private static JsonNode find(JsonNode list, String baseUrl) {
-        for (JsonNode d : list.path("data")) if (baseUrl.equals(d.path("base_url").asText())) return d;
+        for (JsonNode d : list.path("data")) {
+            if (PAIR.equals(d.path("model").asText()) && baseUrl.equals(d.path("base_url").asText())) return d;
+        }
         throw new AssertionError("no deployment " + baseUrl + " in " + list);
     }
 }
