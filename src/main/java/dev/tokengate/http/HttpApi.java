@@ -14,7 +14,11 @@ import dev.tokengate.core.Json;
 import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -67,6 +71,35 @@ public final class HttpApi {
                 : ApiException.invalid(null, "The request could not be read.")));
         router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null ? ApiException.internal("Internal error.") : ctx.failure()));
         return router;
+    }
+
+    /**
+     * Requests the HTTP codec could not read (request line or headers over the limits, malformed HTTP): the status
+     * Vert.x would pick, with the error body of the path's API family instead of an empty one. The connection closes.
+     */
+    public static void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+        int status;
+        ApiException e;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            e = ApiException.invalid(null, "The request line is longer than the server accepts.", "request_line_too_long");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            e = ApiException.invalid(null, "The request headers are larger than the server accepts.", "request_headers_too_large");
+        } else {
+            status = 400;
+            e = ApiException.invalid(null, "The request is not valid HTTP/1.1.", "malformed_request");
+        }
+        String path;
+        try {
+            path = req.path() == null ? "/" : req.path();
+        } catch (RuntimeException unreadable) {
+            path = "/";
+        }
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(Buffer.buffer(Json.bytes(Responses.body(ApiFamily.ofPath(path), e))))
+                .onComplete(ar -> req.connection().close());
     }
 
     /** Request id, in-flight gauge and per-route metrics for every request. */
