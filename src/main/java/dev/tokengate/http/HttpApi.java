@@ -38,7 +38,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.catalog()));
         router.route().handler(BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes()));
 
         router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
@@ -103,7 +103,7 @@ public final class HttpApi {
     }
 
     /** Request id, in-flight gauge and per-route metrics for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics) {
+    private static void observe(RoutingContext ctx, Metrics metrics, ModelCatalog catalog) {
         long start = System.nanoTime();
         String requestId = ctx.request().getHeader("X-Request-Id");
         if (requestId == null || requestId.isBlank() || requestId.length() > 200) requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
@@ -111,7 +111,10 @@ public final class HttpApi {
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
-            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), System.nanoTime() - start);
+            // only configured names become labels: every unknown name a client sends would be a series kept forever
+            String model = ctx.get(Handlers.MODEL);
+            if (model != null && catalog.find(model).isEmpty()) model = "unknown";
+            metrics.requestFinished(route, model, ctx.response().getStatusCode(), System.nanoTime() - start);
         });
         ctx.next();
     }
