@@ -1,11 +1,30 @@
 package dev.tokengate.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.http.ApiFamily;
 
 /** The error body each API family promises: OpenAI's shape on /v1 and /admin, seed 000's envelope on /api/v1. */
 final class ErrorFormats {
     private ErrorFormats() {}
+
+    /**
+     * Sends the case and checks the answer: complete, never a 5xx, a 4xx when the input is wrong, and every error in
+     * the API family's format.
+     */
+    static void assertAnswer(int port, FuzzCase c) {
+        RawHttp.Response r = RawHttp.exchange(port, c.request());
+        assertThat(r.status()).as("%s answered %s", c, r).isLessThan(500);
+        if (c.expect() == FuzzCase.Expect.REJECTED) assertThat(r.status()).as("%s answered %s", c, r).isBetween(400, 499);
+        if (r.status() == 414) {
+            // a request line too long to read has no path the server could tell the family from
+            assertThat(problem(ApiFamily.OPENAI, r) == null || problem(ApiFamily.JOBS, r) == null).as("%s answered %s", c, r).isTrue();
+        } else if (r.status() >= 400) {
+            String path = c.request().target().split("\\?", 2)[0];
+            assertThat(problem(ApiFamily.ofPath(path), r)).as("%s answered %s", c, r).isNull();
+        }
+    }
 
     /** Null when the body is the family's error format, otherwise what is wrong with it. */
     static String problem(ApiFamily family, RawHttp.Response r) {

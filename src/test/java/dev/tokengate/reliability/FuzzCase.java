@@ -80,6 +80,35 @@ record FuzzCase(Route route, Attack attack, RawHttp.Request request, Expect expe
         return out;
     }
 
+    /** Every string value of the route's valid body with {@code escaped} (JSON escapes) put in its middle. */
+    static List<FuzzCase> everyStringWith(Route route, String escaped) {
+        RawHttp.Request base = RawHttp.Request.of(route.method(), route.target(), route.key(), null);
+        JsonNode root = tree(route);
+        List<FuzzCase> out = new ArrayList<>();
+        for (List<Object> path : paths(root, JsonNode::isTextual)) {
+            String original = at(root, path).asText();
+            String value = "\"" + new String(escapedContent(original.substring(0, original.length() / 2)), StandardCharsets.UTF_8)
+                    + escaped + new String(escapedContent(original.substring(original.length() / 2)), StandardCharsets.UTF_8) + "\"";
+            out.add(new FuzzCase(route, Attack.ESCAPED_ODD_CHARS, base.withBody(substitute(route, path,
+                    value.getBytes(StandardCharsets.UTF_8))), Expect.NOT_5XX));
+        }
+        return out;
+    }
+
+    /** The route with each of its path ids in turn replaced by {@code rawSegment} (already URL-encoded). */
+    static List<FuzzCase> everyPathIdAs(Route route, String rawSegment) {
+        List<FuzzCase> out = new ArrayList<>();
+        for (int i : route.idSegments()) {
+            String[] segments = route.path().split("/", -1);
+            segments[i] = rawSegment;
+            String target = String.join("/", segments) + (route.query() == null ? "" : "?" + route.query());
+            RawHttp.Request r = RawHttp.Request.of(route.method(), target, route.key(),
+                    route.hasBody() ? route.validBody().getBytes(StandardCharsets.UTF_8) : null);
+            out.add(rejected(route, Attack.GARBAGE_PATH_ID, r));
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return attack + " on " + route + " (" + expect + "): " + request;
