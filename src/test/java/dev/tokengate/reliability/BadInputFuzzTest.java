@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -33,6 +34,8 @@ class BadInputFuzzTest {
     private static final List<String> BOUNDED_POOLS = List.of("vert.x-worker-thread-", "vert.x-internal-blocking-",
             "ForkJoinPool", "HttpClient-", "process reaper");
 
+    /** Answers by family and status, printed at the end as the run's figures. */
+    private static final Map<ApiFamily, Map<Integer, Integer>> STATUSES = new java.util.concurrent.ConcurrentHashMap<>();
     private static Path dir;
     private static TestGateway gateway;
     private static FuzzTargets targets;
@@ -50,6 +53,7 @@ class BadInputFuzzTest {
 
     @AfterContainer
     static void stopGateway() throws IOException {
+        STATUSES.forEach((family, statuses) -> System.out.printf("fuzz: %s answers by status: %s%n", family, statuses));
         if (gateway != null) gateway.close();
         if (dir != null) {
             try (var paths = Files.walk(dir)) {
@@ -133,7 +137,9 @@ class BadInputFuzzTest {
     }
 
     private static void check(FuzzCase c) {
-        ErrorFormats.assertAnswer(gateway.port(), c);
+        int status = ErrorFormats.assertAnswer(gateway.port(), c);
+        STATUSES.computeIfAbsent(c.route().family(), f -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                .merge(status, 1, Integer::sum);
     }
 
     private static long unpooledThreads() {

@@ -13,7 +13,7 @@ final class ErrorFormats {
      * Sends the case and checks the answer: complete, never a 5xx, a 4xx when the input is wrong, and every error in
      * the API family's format.
      */
-    static void assertAnswer(int port, FuzzCase c) {
+    static int assertAnswer(int port, FuzzCase c) {
         RawHttp.Response r = RawHttp.exchange(port, c.request());
         assertThat(r.status()).as("%s answered %s", c, r).isLessThan(500);
         if (c.expect() == FuzzCase.Expect.REJECTED) assertThat(r.status()).as("%s answered %s", c, r).isBetween(400, 499);
@@ -24,6 +24,7 @@ final class ErrorFormats {
             String path = c.request().target().split("\\?", 2)[0];
             assertThat(problem(ApiFamily.ofPath(path), r)).as("%s answered %s", c, r).isNull();
         }
+        return r.status();
     }
 
     /** Null when the body is the family's error format, otherwise what is wrong with it. */
