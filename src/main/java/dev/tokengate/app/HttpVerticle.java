@@ -25,7 +25,8 @@ final class HttpVerticle extends VerticleBase {
                 .setCompressionSupported(false).setIdleTimeout(300).setMaxInitialLineLength(8192)
                 // HTTP/1.1 only: an h2c upgrade (java.net.http asks for one on bodiless requests) broke large answers
                 .setHttp2ClearTextEnabled(false);
-        server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, deps));
+        server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, deps))
+                .invalidRequestHandler(HttpApi::invalidRequest);
         return server.listen();
     }
 

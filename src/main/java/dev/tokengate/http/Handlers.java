@@ -1,5 +1,6 @@
 package dev.tokengate.http;
 
+import dev.tokengate.core.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -18,7 +19,13 @@ final class Handlers {
         }
     }
 
+    /** The JSON body's bytes. A multipart form is refused: the body handler keeps no bytes of it, so it would read as empty. */
     static byte[] body(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
+            throw ApiException.invalid(null, "The request body must be JSON (Content-Type: application/json), not a multipart form.",
+                    "unsupported_content_type");
+        }
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         return b == null ? EMPTY : b.getBytes();
     }

@@ -20,7 +20,11 @@ import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.responses.ResponseService;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,7 +48,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog()));
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
         router.route().handler(ctx -> {
             if (!FileRoutes.isUpload(ctx.request())) {
@@ -118,8 +122,37 @@ public final class HttpApi {
         return out;
     }
 
+    /**
+     * Requests the HTTP codec could not read (request line or headers over the limits, malformed HTTP): the status
+     * Vert.x would pick, with the error body of the path's API family instead of an empty one. The connection closes.
+     */
+    public static void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+        int status;
+        ApiException e;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            e = ApiException.invalid(null, "The request line is longer than the server accepts.", "request_line_too_long");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            e = ApiException.invalid(null, "The request headers are larger than the server accepts.", "request_headers_too_large");
+        } else {
+            status = 400;
+            e = ApiException.invalid(null, "The request is not valid HTTP/1.1.", "malformed_request");
+        }
+        String path;
+        try {
+            path = req.path() == null ? "/" : req.path();
+        } catch (RuntimeException unreadable) {
+            path = "/";
+        }
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(Buffer.buffer(Json.bytes(Responses.body(ApiFamily.ofPath(path), e))))
+                .onComplete(ar -> req.connection().close());
+    }
+
     /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth) {
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog) {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
@@ -129,12 +162,15 @@ public final class HttpApi {
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
             long elapsed = System.nanoTime() - start;
-            metrics.requestFinished(route, ctx.get(Handlers.MODEL), ctx.response().getStatusCode(), elapsed);
+            // only configured names become labels: every unknown name a client sends would be a series kept forever
+            String model = ctx.get(Handlers.MODEL);
+            if (model != null && catalog.find(model).isEmpty()) model = "unknown";
+            metrics.requestFinished(route, model, ctx.response().getStatusCode(), elapsed);
             AccessLog.write(requestId, ctx.request().method().name(), route, ctx.response().getStatusCode(), elapsed,
                     ctx.get(Handlers.MODEL), auth.userIdOrNull(ctx), RequestAuth.keyIdOrNull(ctx));
             if (!RecentRequestsRoutes.isConsoleTraffic(ctx.request().path())) {
                 metrics.recentRequests().record(System.currentTimeMillis(), ctx.request().method().name(), route,
-                        ctx.response().getStatusCode(), ctx.get(Handlers.MODEL), elapsed, auth.userIdOrNull(ctx));
+                        ctx.response().getStatusCode(), model, elapsed, auth.userIdOrNull(ctx));
             }
         });
         ctx.next();

@@ -10,6 +10,7 @@ import dev.tokengate.wire.openai.ChatEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +66,20 @@ public final class Responses {
     public static ApiException toApi(Throwable t) {
         if (t instanceof ApiException a) return a;
         if (t instanceof dev.tokengate.pipeline.ChatService.StreamFailure f) return f.error();
+        if (t instanceof HttpException h && h.getStatusCode() >= 400 && h.getStatusCode() < 500) return clientError(h);
         if (t instanceof dev.tokengate.store.jdbc.Sql.StorageException) {
             LOG.error("storage failure", t);
             return new ApiException(ErrorKind.UNAVAILABLE, "Storage is unavailable; try again shortly.", null, "storage_unavailable", 1, null);
         }
         LOG.error("unexpected failure", t);
         return ApiException.internal("The server had an error while processing your request.");
+    }
+
+    /** Vert.x Web's own 4xx (for example a query string with a malformed %-escape) stays a client error. */
+    private static ApiException clientError(HttpException h) {
+        ErrorKind kind = java.util.Arrays.stream(ErrorKind.values()).filter(k -> k.status() == h.getStatusCode()).findFirst()
+                .orElse(ErrorKind.INVALID_REQUEST);
+        String reason = h.getCause() != null && h.getCause().getMessage() != null ? h.getCause().getMessage() : h.getMessage();
+        return new ApiException(kind, "The request could not be read: " + reason, null, null);
     }
 }

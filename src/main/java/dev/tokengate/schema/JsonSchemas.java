@@ -27,6 +27,11 @@ public final class JsonSchemas {
     /** Problems with a schema itself (empty when it is a valid JSON Schema). */
     public static List<String> problemsWithSchema(JsonNode schema) {
         if (!schema.isObject()) return List.of("a schema must be a JSON object");
+        String outside = refOutside(schema);
+        if (outside != null) {
+            // nothing is fetched: such a reference only failed later, when an answer was checked against the schema
+            return List.of("'$ref' must point inside the schema (start with '#'), got '" + outside + "'");
+        }
         try {
             List<String> errors = meta().validate(Json.text(schema), InputFormat.JSON).stream().map(Error::toString).toList();
             if (!errors.isEmpty()) return errors;
@@ -35,6 +40,19 @@ public final class JsonSchemas {
         } catch (RuntimeException e) {
             return List.of(String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The first {@code $ref} that does not point inside the schema itself, or null. */
+    private static String refOutside(JsonNode node) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isTextual() && !ref.asText().startsWith("#")) return ref.asText();
+        }
+        for (JsonNode child : node) {
+            String found = refOutside(child);
+            if (found != null) return found;
+        }
+        return null;
     }
 
     /** Validation errors of an instance (JSON text) against a schema; a non-JSON instance is one error. */

@@ -84,7 +84,15 @@ public final class Sql {
     }
 
     public static void bind(PreparedStatement ps, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+        for (int i = 0; i < params.length; i++) ps.setObject(i + 1, storable(params[i]));
+    }
+
+    /**
+     * PostgreSQL refuses NUL in text (an escaped NUL in a client's JSON, or a model's output, failed every insert and left
+     * jobs that could never be recorded); every backend stores it as U+FFFD so they all keep the same data.
+     */
+    private static Object storable(Object param) {
+        return param instanceof String s && s.indexOf('\0') >= 0 ? s.replace('\0', '\uFFFD') : param;
     }
 
     public static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -100,7 +100,11 @@ public final class LettaBatchDecoder {
             ObjectNode msg = out.addObject();
             msg.put("role", role);
             msg.set("content", m.get("content"));
-            if (m.path("name").isTextual()) msg.put("name", m.get("name").asText());
+            JsonNode name = m.get("name");
+            if (name != null && !name.isNull() && !name.isTextual()) {
+                throw ApiException.invalid(mp + ".name", "'" + mp + ".name' must be a string.", "invalid_type");
+            }
+            if (name != null && name.isTextual()) msg.put("name", name.asText());
         }
         return out;
     }
