@@ -150,6 +150,8 @@ class CrashRecoveryTest {
                       tokens_per_second: 0
                     jobs:
                       workers: %d
+                    billing:
+                      new_user_credit_usd: 1000
                     """.formatted(ttftMs, WORKERS));
             return file;
         } catch (IOException e) {
