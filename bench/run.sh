@@ -67,6 +67,9 @@ wait_ok() {
   done
 }
 
+# user + system CPU time of a process, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
 peak_rss_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 # --- build ---------------------------------------------------------------------------------------------------------
@@ -178,14 +181,14 @@ for t in "${targets[@]}"; do
 done
 
 # --- measure -------------------------------------------------------------------------------------------------------
-# run_wrk TARGET CONNECTIONS THREADS SECONDS -> prints the BENCH line's fields (rps p50_us p99_us p999_us errors)
+# run_wrk TARGET CONNECTIONS THREADS SECONDS -> prints the BENCH line's fields (rps p50_us p99_us p999_us errors requests)
 run_wrk() {
   local t=$1 c=$2 th=$3 s=$4 out
   out=$(BENCH_AUTH="${AUTH[$t]}" BENCH_HEADERS="${HDRS[$t]}" timeout $((s + 30)) \
     wrk -c"$c" -t"$th" -d"${s}s" --timeout 5s --latency -s "$bench/wrk/chat.lua" "${URL[$t]}" 2>&1) \
     || die "wrk failed against ${LABEL[$t]}: $out"
   printf '%s\n' "$out" >>"$work/wrk-$t.log"
-  sed -n 's/^BENCH rps=\([0-9.]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) p999_us=\([0-9]*\) max_us=[0-9]* requests=[0-9]* errors=\([0-9]*\)$/\1 \2 \3 \4 \5/p' <<<"$out"
+  sed -n 's/^BENCH rps=\([0-9.]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) p999_us=\([0-9]*\) max_us=[0-9]* requests=\([0-9]*\) errors=\([0-9]*\)$/\1 \2 \3 \4 \6 \5/p' <<<"$out"
 }
 
 # Warms a target at $CONNS connections in 5 s steps until its throughput stops climbing (at least 10 s, at most
@@ -208,9 +211,12 @@ for r in $(seq "$ROUNDS"); do
   for t in "${targets[@]}"; do
     say "round $r/$ROUNDS: ${LABEL[$t]}: 1 connection ${LAT_S}s, then $CONNS connections ${TPUT_S}s"
     read -r _ p50 p99 p999 e1 <<<"$(run_wrk "$t" 1 1 "$LAT_S")"
-    read -r rps _ tp99 _ e2 <<<"$(run_wrk "$t" "$CONNS" 2 "$TPUT_S")"
+    cpu0=$(cpu_ticks "${PID[$t]}")
+    read -r rps _ tp99 _ e2 n <<<"$(run_wrk "$t" "$CONNS" 2 "$TPUT_S")"
+    cpu1=$(cpu_ticks "${PID[$t]}")
     [ -n "${rps:-}" ] && [ -n "${p50:-}" ] || die "could not read wrk's results for ${LABEL[$t]}"
-    R[$t,$r]="$p50 $p99 $p999 $rps $tp99 $((e1 + e2))"
+    cpu_us=$(awk -v d=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="$n" 'BEGIN {printf "%.1f", (n > 0 ? d * 1e6 / hz / n : 0)}')
+    R[$t,$r]="$p50 $p99 $p999 $rps $tp99 $((e1 + e2)) $cpu_us"
   done
 done
 declare -A RSS
@@ -230,6 +236,7 @@ for t in "${targets[@]}"; do
   M[$t,p50]=$(field "$t" 1 | median); M[$t,p99]=$(field "$t" 2 | median); M[$t,p999]=$(field "$t" 3 | median)
   M[$t,rps]=$(field "$t" 4 | median); M[$t,tp99]=$(field "$t" 5 | median)
   M[$t,errors]=$(field "$t" 6 | awk '{s += $1} END {print s}')
+  M[$t,cpu]=$(field "$t" 7 | median)
   M[$t,add50]=$(added "$t" 1 | median); M[$t,add99]=$(added "$t" 2 | median)
 done
 
@@ -248,18 +255,21 @@ result="$bench/results/$stamp.md"
   echo
   echo "Medians over the rounds. Added latency = the target's percentile minus the upstream's, per round, median."
   echo
-  echo "| target | p50 @1 conn | p99 @1 conn | added p50 | added p99 | req/s @$CONNS conn | vs direct | p99 @$CONNS conn | peak RSS | errors |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | p50 @1 conn | p99 @1 conn | added p50 | added p99 | req/s @$CONNS conn | vs direct | p99 @$CONNS conn | CPU per request | peak RSS | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
     if [ "$t" = direct ]; then a50="-"; a99="-"; ratio="1.000"; else
       a50="$(signed_ms "${M[$t,add50]}") ms"; a99="$(signed_ms "${M[$t,add99]}") ms"
       ratio=$(awk -v a="${M[$t,rps]}" -v b="${M[direct,rps]}" 'BEGIN {printf "%.3f", a / b}')
     fi
-    printf '| %s | %s ms | %s ms | %s | %s | %.0f | %s | %s ms | %s MB | %s |\n' "${LABEL[$t]}" "$(ms "${M[$t,p50]}")" \
-      "$(ms "${M[$t,p99]}")" "$a50" "$a99" "${M[$t,rps]}" "$ratio" "$(ms "${M[$t,tp99]}")" "${RSS[$t]}" "${M[$t,errors]}"
+    printf '| %s | %s ms | %s ms | %s | %s | %.0f | %s | %s ms | %.0f µs | %s MB | %s |\n' "${LABEL[$t]}" \
+      "$(ms "${M[$t,p50]}")" "$(ms "${M[$t,p99]}")" "$a50" "$a99" "${M[$t,rps]}" "$ratio" "$(ms "${M[$t,tp99]}")" \
+      "${M[$t,cpu]}" "${RSS[$t]}" "${M[$t,errors]}"
   done
   echo
-  echo "Peak RSS is VmHWM of the process at the end of the run (for \"upstream direct\", the upstream itself)."
+  echo "CPU per request: user + system CPU time the target process used during the $CONNS-connection run, divided by the"
+  echo "requests it served (for \"upstream direct\", the upstream itself). Unlike req/s, it hardly depends on what else"
+  echo "runs on the machine. Peak RSS is VmHWM of the process at the end of the run."
   echo "The bare Vert.x hop (bench/proxy/BareProxy.java) forwards without auth, parsing or metrics: the floor for one JVM hop."
   echo
   echo "Tokengate's throughput is $(awk -v a="${M[tokengate,rps]}" -v b="${M[bare,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of the bare hop's."
@@ -272,13 +282,13 @@ result="$bench/results/$stamp.md"
   echo
   echo "<details><summary>Every round (latencies in ms)</summary>"
   echo
-  echo "| round | target | p50 @1 | p99 @1 | p99.9 @1 | req/s @$CONNS | p99 @$CONNS | errors |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+  echo "| round | target | p50 @1 | p99 @1 | p99.9 @1 | req/s @$CONNS | p99 @$CONNS | CPU µs/req | errors |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   for r in $(seq "$ROUNDS"); do
     for t in "${targets[@]}"; do
-      read -r p50 p99 p999 rps tp99 e <<<"${R[$t,$r]}"
-      printf '| %s | %s | %s | %s | %s | %.0f | %s | %s |\n' "$r" "${LABEL[$t]}" "$(ms "$p50")" "$(ms "$p99")" \
-        "$(ms "$p999")" "$rps" "$(ms "$tp99")" "$e"
+      read -r p50 p99 p999 rps tp99 e cpu <<<"${R[$t,$r]}"
+      printf '| %s | %s | %s | %s | %s | %.0f | %s | %s | %s |\n' "$r" "${LABEL[$t]}" "$(ms "$p50")" "$(ms "$p99")" \
+        "$(ms "$p999")" "$rps" "$(ms "$tp99")" "$cpu" "$e"
     done
   done
   echo
