@@ -134,9 +134,9 @@ if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   PK_PID=$!; pids+=("$PK_PID")
 fi
 
-wait_ok 60 upstream "$UP_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$UP_PORT$CHAT"
-wait_ok 60 "bare hop" "$BARE_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$BARE_PORT$CHAT"
-wait_ok 60 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
+wait_ok 120 upstream "$UP_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$UP_PORT$CHAT"
+wait_ok 120 "bare hop" "$BARE_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$BARE_PORT$CHAT"
+wait_ok 120 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
 
 admin() { curl -sf --max-time 10 -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' "$@"; }
 user_json=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW_PORT/admin/v1/users") \
@@ -163,7 +163,7 @@ if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   targets+=(portkey)
   URL[portkey]="http://127.0.0.1:$PK_PORT$CHAT"; AUTH[portkey]=sk-bench-upstream; HDRS[portkey]=$PK_HEADERS
   PID[portkey]=$PK_PID
-  wait_ok 60 Portkey "$PK_PID" -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench-upstream' \
+  wait_ok 120 Portkey "$PK_PID" -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench-upstream' \
     -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: http://127.0.0.1:$UP_PORT/v1" -d "$REQ" "${URL[portkey]}"
 fi
 
@@ -210,7 +210,7 @@ declare -A R
 for r in $(seq "$ROUNDS"); do
   for t in "${targets[@]}"; do
     say "round $r/$ROUNDS: ${LABEL[$t]}: 1 connection ${LAT_S}s, then $CONNS connections ${TPUT_S}s"
-    read -r _ p50 p99 p999 e1 <<<"$(run_wrk "$t" 1 1 "$LAT_S")"
+    read -r _ p50 p99 p999 e1 _ <<<"$(run_wrk "$t" 1 1 "$LAT_S")"
     cpu0=$(cpu_ticks "${PID[$t]}")
     read -r rps _ tp99 _ e2 n <<<"$(run_wrk "$t" "$CONNS" 2 "$TPUT_S")"
     cpu1=$(cpu_ticks "${PID[$t]}")
