@@ -252,6 +252,11 @@ result="$bench/results/$stamp.md"
   echo "$load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg). JDK $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p'),"
   echo "gateway JVM options: \`$JAVA_OPTS\`; Node $(node --version); $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)."
   echo "Wrk, the upstream and the gateway under test share the same cores."
+  if awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n)}'; then
+    echo
+    echo "**The machine was busy** (load ${load_start%% *} on $(nproc) cores when the run started): other work took CPU from"
+    echo "every target, so absolute req/s are low; the ratios, and CPU per request, are the numbers to compare."
+  fi
   echo
   echo "Medians over the rounds. Added latency = the target's percentile minus the upstream's, per round, median."
   echo
