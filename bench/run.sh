@@ -9,7 +9,7 @@
 # Prints a markdown table and writes it to bench/results/<timestamp>.md. Everything started is stopped on exit.
 #
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_LATENCY_SECONDS (5), BENCH_THROUGHPUT_SECONDS (10),
-# BENCH_WARMUP_SECONDS (30: the most a JVM target is warmed; it stops earlier once its throughput stops climbing),
+# BENCH_WARMUP_SECONDS (40: the most a target is warmed; it stops after 20 s or later, once throughput stops climbing),
 # BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
 set -euo pipefail
 
@@ -21,7 +21,7 @@ cd "$root"
 ROUNDS=${BENCH_ROUNDS:-3}
 LAT_S=${BENCH_LATENCY_SECONDS:-5}
 TPUT_S=${BENCH_THROUGHPUT_SECONDS:-10}
-WARM_S=${BENCH_WARMUP_SECONDS:-30}
+WARM_S=${BENCH_WARMUP_SECONDS:-40}
 CONNS=${BENCH_CONNECTIONS:-64}
 PORTKEY_VERSION=1.15.2
 PORTKEY_START="$bench/node_modules/@portkey-ai/gateway/build/start-server.js"
@@ -191,19 +191,22 @@ run_wrk() {
   sed -n 's/^BENCH rps=\([0-9.]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) p999_us=\([0-9]*\) max_us=[0-9]* requests=\([0-9]*\) errors=\([0-9]*\)$/\1 \2 \3 \4 \6 \5/p' <<<"$out"
 }
 
-# Warms a target at $CONNS connections in 5 s steps until its throughput stops climbing (at least 10 s, at most
-# WARM_S), so that the JIT has compiled the hot path before anything is measured.
+# Warms a target at $CONNS connections in 5 s steps, at least 20 s and at most WARM_S, until a step is no more than 5%
+# faster than the best before it: the JIT must have compiled the hot path before anything is measured.
 warm_up() {
-  local t=$1 spent=0 last=0 rps
+  local t=$1 spent=0 best=0 rps
   while [ "$spent" -lt "$WARM_S" ]; do
     read -r rps _ <<<"$(run_wrk "$t" "$CONNS" 2 5)"
+    rps=${rps:-0}
     spent=$((spent + 5))
-    if [ "$spent" -ge 10 ] && awk -v a="${rps:-0}" -v b="$last" 'BEGIN {exit !(a < b * 1.05)}'; then break; fi
-    last=${rps:-0}
+    if [ "$spent" -ge 20 ] && awk -v a="$rps" -v b="$best" 'BEGIN {exit !(a < b * 1.05)}'; then break; fi
+    best=$(awk -v a="$rps" -v b="$best" 'BEGIN {print (a > b ? a : b)}')
   done
   run_wrk "$t" 1 1 2 >/dev/null
-  say "warmed up ${LABEL[$t]} for ${spent}s (last step: ${rps:-?} req/s)"
+  say "warmed up ${LABEL[$t]} for ${spent}s (last step: $rps req/s)"
+  WARMED+="${WARMED:+, }${LABEL[$t]} ${spent}s"
 }
+WARMED=""
 for t in "${targets[@]}"; do warm_up "$t"; done
 
 declare -A R
@@ -247,7 +250,7 @@ result="$bench/results/$stamp.md"
   echo "# Benchmark run $stamp"
   echo
   echo "Command: \`bench/run.sh\` (rounds $ROUNDS; 1 connection ${LAT_S}s; $CONNS connections ${TPUT_S}s, 2 wrk threads;"
-  echo "warm-up ${WARM_S}s). Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1),"
+  echo "warm-up at $CONNS connections: $WARMED). Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1),"
   echo "$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r); load average at the start"
   echo "$load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg). JDK $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p'),"
   echo "gateway JVM options: \`$JAVA_OPTS\`; Node $(node --version); $(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)."
