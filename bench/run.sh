@@ -9,7 +9,7 @@
 # Prints a markdown table and writes it to bench/results/<timestamp>.md. Everything started is stopped on exit.
 #
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_LATENCY_SECONDS (5), BENCH_THROUGHPUT_SECONDS (10),
-# BENCH_WARMUP_SECONDS (35: the most a target is warmed; it stops after 15 s or later, once throughput stops climbing),
+# BENCH_WARMUP_SECONDS (40: the most a target is warmed; it stops earlier once its throughput stops climbing),
 # BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
 set -euo pipefail
 
@@ -21,7 +21,7 @@ cd "$root"
 ROUNDS=${BENCH_ROUNDS:-3}
 LAT_S=${BENCH_LATENCY_SECONDS:-5}
 TPUT_S=${BENCH_THROUGHPUT_SECONDS:-10}
-WARM_S=${BENCH_WARMUP_SECONDS:-35}
+WARM_S=${BENCH_WARMUP_SECONDS:-40}
 CONNS=${BENCH_CONNECTIONS:-64}
 PORTKEY_VERSION=1.15.2
 PORTKEY_START="$bench/node_modules/@portkey-ai/gateway/build/start-server.js"
@@ -191,18 +191,19 @@ run_wrk() {
   sed -n 's/^BENCH rps=\([0-9.]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) p999_us=\([0-9]*\) max_us=[0-9]* requests=\([0-9]*\) errors=\([0-9]*\)$/\1 \2 \3 \4 \6 \5/p' <<<"$out"
 }
 
-# Warms a target at $CONNS connections in 5 s steps, at least 15 s (10 s for the upstream, which every other warm-up
-# warms again) and at most WARM_S, until a step is no more than 5% faster than the best before it: the JIT (and V8)
-# must have compiled the hot path before anything is measured.
+# Warms a target at $CONNS connections in 5 s steps until two steps in a row are no more than 5% faster than the best
+# before them, after a minimum (25 s for the JVMs under test, whose JIT needs it even more on a busy machine; 15 s for
+# Portkey; 10 s for the upstream, which every other warm-up warms again) and within WARM_S at most.
 warm_up() {
-  local t=$1 spent=0 best=0 rps min=15
-  [ "$t" = direct ] && min=10
+  local t=$1 spent=0 best=0 stale=0 rps min=25
+  case "$t" in direct) min=10 ;; portkey) min=15 ;; esac
   while [ "$spent" -lt "$WARM_S" ]; do
     read -r rps _ <<<"$(run_wrk "$t" "$CONNS" 2 5)"
     rps=${rps:-0}
     spent=$((spent + 5))
-    if [ "$spent" -ge "$min" ] && awk -v a="$rps" -v b="$best" 'BEGIN {exit !(a < b * 1.05)}'; then break; fi
+    if awk -v a="$rps" -v b="$best" 'BEGIN {exit !(a < b * 1.05)}'; then stale=$((stale + 1)); else stale=0; fi
     best=$(awk -v a="$rps" -v b="$best" 'BEGIN {print (a > b ? a : b)}')
+    if [ "$spent" -ge "$min" ] && [ "$stale" -ge 2 ]; then break; fi
   done
   run_wrk "$t" 1 1 2 >/dev/null
   say "warmed up ${LABEL[$t]} for ${spent}s (last step: $rps req/s)"
