@@ -1,0 +1,96 @@
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The practical floor for one JVM hop on this machine: a minimal Vert.x pass-through proxy with no auth, no parsing and
+ * no metrics. It forwards POST /v1/chat/completions to the upstream and relays status, content type and body as they
+ * arrive (so SSE passes through too). One verticle per core, each with its own pooled client, so a request never leaves
+ * its event loop.
+ *
+ * <p>Run: {@code java -cp target/tokengate.jar bench/proxy/BareProxy.java PORT UPSTREAM_PORT}
+ */
+public final class BareProxy {
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: BareProxy PORT UPSTREAM_PORT");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        int upstreamPort = Integer.parseInt(args[1]);
+        int loops = Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        vertx.deployVerticle(() -> new Hop(port, upstreamPort), new DeploymentOptions().setInstances(loops)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                System.out.println("BareProxy listening on http://127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+            } else {
+                System.err.println("BareProxy failed to start: " + ar.cause());
+                System.exit(1);
+            }
+        });
+    }
+
+    static final class Hop extends VerticleBase {
+        private final int port;
+        private final int upstreamPort;
+        private HttpClientAgent client;
+
+        Hop(int port, int upstreamPort) {
+            this.port = port;
+            this.upstreamPort = upstreamPort;
+        }
+
+        @Override
+        public Future<?> start() {
+            client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                    new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+            return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true))
+                    .requestHandler(this::forward).listen();
+        }
+
+        private void forward(HttpServerRequest in) {
+            if (in.method() != HttpMethod.POST || !in.path().equals("/v1/chat/completions")) {
+                in.response().setStatusCode(404).end();
+                return;
+            }
+            RequestOptions out = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(upstreamPort)
+                    .setURI("/v1/chat/completions");
+            String auth = in.getHeader(HttpHeaders.AUTHORIZATION);
+            if (auth != null) out.putHeader(HttpHeaders.AUTHORIZATION, auth);
+            out.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            in.body().onSuccess(body -> client.request(out).onComplete(ar -> {
+                if (ar.failed()) {
+                    in.response().setStatusCode(502).end();
+                    return;
+                }
+                ar.result().send(body).onComplete(sent -> {
+                    if (sent.failed()) {
+                        if (!in.response().headWritten()) in.response().setStatusCode(502).end();
+                        else in.response().reset();
+                        return;
+                    }
+                    var resp = sent.result();
+                    var response = in.response().setStatusCode(resp.statusCode());
+                    String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                    if (type != null) response.putHeader(HttpHeaders.CONTENT_TYPE, type);
+                    String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (length != null) response.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+                    else response.setChunked(true);
+                    resp.handler(response::write);
+                    resp.endHandler(v -> response.end());
+                    resp.exceptionHandler(e -> response.reset());
+                });
+            }));
+        }
+    }
+}
