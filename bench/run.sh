@@ -25,6 +25,8 @@ WARM_S=${BENCH_WARMUP_SECONDS:-40}
 CONNS=${BENCH_CONNECTIONS:-64}
 PORTKEY_VERSION=1.15.2
 PORTKEY_START="$bench/node_modules/@portkey-ai/gateway/build/start-server.js"
+# the two preloads Portkey needs here (bind to 127.0.0.1 only; make streaming work on Node), from ../shared
+PORTKEY_SHIMS=${PORTKEY_SHIMS:-"$root/../shared/tools/portkey"}
 for tool in wrk curl node npm; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is needed and was not found" >&2; exit 1; }
 done
@@ -129,7 +131,7 @@ GW_PID=$!; pids+=("$GW_PID")
 
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   say "starting Portkey $PORTKEY_VERSION on :$PK_PORT"
-  node --require "$bench/portkey/bind-loopback.cjs" --require "$bench/portkey/mutable-fetch.cjs" "$PORTKEY_START" \
+  node --require "$PORTKEY_SHIMS/bind-loopback.cjs" --require "$PORTKEY_SHIMS/mutable-fetch.cjs" "$PORTKEY_START" \
     --port="$PK_PORT" --headless >"$work/portkey.log" 2>&1 &
   PK_PID=$!; pids+=("$PK_PID")
 fi
