@@ -91,7 +91,7 @@ if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ] && [ ! -f "$PORTKEY_START" ]; then
     || die "npm ci failed"
 fi
 
-# --- start the three processes -------------------------------------------------------------------------------------
+# --- start the four processes ------------------------------------------------------------------------------------------
 UP_PORT=$(pick_port 18100)
 BARE_PORT=$(pick_port $((UP_PORT + 1)))
 GW_PORT=$(pick_port $((BARE_PORT + 1)))
