@@ -2,8 +2,10 @@
 # Benchmark: Tokengate and Portkey's gateway side by side, against the same fixed-response upstream, in one run.
 #
 # Starts (all on 127.0.0.1): bench/upstream/FixedUpstream.java; bench/proxy/BareProxy.java (a bare Vert.x hop, the
-# floor for one JVM in the path); Tokengate (auth on, a user and key created through /admin/v1, model bench-model -> the
-# upstream via the openai provider); @portkey-ai/gateway from npm (installed into bench/node_modules). Then, in
+# floor for one JVM in the path); Tokengate with its whole pipeline on (auth with a user key created through /admin/v1,
+# rate limits that never refuse, a priced model bench-model -> the upstream via the openai provider, so a balance hold,
+# a settlement and a usage record per request; metrics); @portkey-ai/gateway from npm (installed into
+# bench/node_modules). Then, in
 # BENCH_ROUNDS interleaved rounds, for each target: latency at 1 connection (p50, p99) and throughput at 64 connections;
 # finally peak RSS (VmHWM) of each process.
 # Prints a markdown table and writes it to bench/results/<timestamp>.md. Everything started is stopped on exit.
@@ -25,8 +27,13 @@ WARM_S=${BENCH_WARMUP_SECONDS:-40}
 CONNS=${BENCH_CONNECTIONS:-64}
 PORTKEY_VERSION=1.15.2
 PORTKEY_START="$bench/node_modules/@portkey-ai/gateway/build/start-server.js"
-# the two preloads Portkey needs here (bind to 127.0.0.1 only; make streaming work on Node), from ../shared
-PORTKEY_SHIMS=${PORTKEY_SHIMS:-"$root/../shared/tools/portkey"}
+# the two preloads Portkey needs here (bind to 127.0.0.1 only; make streaming work on Node), from ../shared next to the
+# main checkout (a git worktree lives elsewhere, so look next to the repository's common .git too)
+if [ -z "${PORTKEY_SHIMS:-}" ]; then
+  for dir in "$root/../shared/tools/portkey" "$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)/../../shared/tools/portkey"; do
+    [ -f "$dir/bind-loopback.cjs" ] && { PORTKEY_SHIMS=$(cd "$dir" && pwd); break; }
+  done
+fi
 for tool in wrk curl node npm; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is needed and was not found" >&2; exit 1; }
 done
@@ -85,6 +92,9 @@ cp "$jar" "$work/tokengate.jar"
 jar="$work/tokengate.jar"
 JAVA_OPTS=${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xss512k}
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ] && [ ! -f "${PORTKEY_SHIMS:-}/bind-loopback.cjs" ]; then
+  die "Portkey's preloads (bind-loopback.cjs, mutable-fetch.cjs) were not found in ../shared/tools/portkey; set PORTKEY_SHIMS"
+fi
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ] && [ ! -f "$PORTKEY_START" ]; then
   say "installing @portkey-ai/gateway@$PORTKEY_VERSION into bench/node_modules"
   (cd "$bench" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >"$work/npm.log" 2>&1 \
@@ -121,6 +131,11 @@ models:
         base_url: http://127.0.0.1:$UP_PORT/v1
         upstream_model: bench-model
         api_key_env: BENCH_UPSTREAM_KEY
+        price: {input_per_m: 0.25, output_per_m: 2.00}
+# limits on, high enough never to refuse: the limiter's work is measured, not its refusals
+rate_limits:
+  tiers:
+    user_go: {requests_per_minute: 100000000, tokens_per_minute: 100000000000, concurrent_requests: 100000}
 EOF
 say "starting Tokengate on :$GW_PORT"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
@@ -148,6 +163,9 @@ key_json=$(admin -X POST -d '{"name":"bench"}' "http://127.0.0.1:$GW_PORT/admin/
   || die "creating the bench key failed"
 user_key=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' <<<"$key_json")
 [ -n "$user_key" ] || die "no key in the admin answer"
+# bench-model is priced, so every request holds and settles a balance and writes a usage record
+admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' \
+  "http://127.0.0.1:$GW_PORT/admin/v1/users/$user_id/balance/topup" >/dev/null || die "topping up the bench user failed"
 
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer not-a-key' \
   -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$GW_PORT$CHAT")

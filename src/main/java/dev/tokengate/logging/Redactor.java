@@ -32,6 +32,7 @@ public final class Redactor {
         for (String secret : KNOWN) {
             if (out.contains(secret)) out = out.replace(secret, MASK);
         }
+        if (!mayMatchPatterns(out)) return out;
         Matcher m = PATTERNS.matcher(out);
         if (!m.find()) return out;
         StringBuilder sb = new StringBuilder(out.length());
@@ -42,5 +43,18 @@ public final class Redactor {
         } while (m.find());
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /**
+     * Every alternative of {@link #PATTERNS} starts with one of these literals. Every access-log value passes through
+     * here and almost none holds one, so this scan spares the regex on the hot path (it was 9% of a request's CPU).
+     */
+    private static boolean mayMatchPatterns(String s) {
+        if (s.contains("tg-") || s.contains("sk-") || s.contains("://")) return true;
+        for (int i = 0; i + 6 <= s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c == 'b' || c == 'B') && s.regionMatches(true, i, "bearer", 0, 6)) return true;
+        }
+        return false;
     }
 }

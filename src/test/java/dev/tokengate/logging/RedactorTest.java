@@ -21,6 +21,13 @@ class RedactorTest {
     }
 
     @Test
+    void masksBearerTokensWhateverTheCaseOfTheWord() {
+        assertThat(Redactor.mask("authorization: bearer abc.def")).isEqualTo("authorization: bearer ***");
+        assertThat(Redactor.mask("AUTHORIZATION: BEARER abc.def")).isEqualTo("AUTHORIZATION: BEARER ***");
+        assertThat(Redactor.mask("x bEaReR\tabc")).isEqualTo("x bEaReR\t***");
+    }
+
+    @Test
     void masksRegisteredSecretsOfAnyShape() {
         Redactor.register("plain-looking-value-42");
 
