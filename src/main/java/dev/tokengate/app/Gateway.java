@@ -77,6 +77,10 @@ public final class Gateway implements AutoCloseable {
         return start(config, env, InstantSource.system());
     }
 
+    static {
+        VertxTuning.apply();
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> env, InstantSource clock) {
         int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));

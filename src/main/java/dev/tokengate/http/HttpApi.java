@@ -31,7 +31,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -180,10 +179,14 @@ public final class HttpApi {
      * The client's X-Request-Id when it is a plausible id (printable ASCII, at most 200 characters), else a new one.
      * It is echoed in a header and written to logs, so nothing else is accepted.
      */
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     static String requestId(String offered) {
         if (offered != null && !offered.isBlank() && offered.length() <= 200 && offered.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return offered;
         }
-        return "req_" + UUID.randomUUID().toString().replace("-", "");
+        // not a secret, only unique: ThreadLocalRandom spares SecureRandom's cost on every request
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 }
