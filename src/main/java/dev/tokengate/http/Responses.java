@@ -21,9 +21,16 @@ public final class Responses {
     private Responses() {}
 
     public static void json(RoutingContext ctx, int status, JsonNode body) {
+        json(ctx, status, Json.bytes(body));
+    }
+
+    private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+
+    public static void json(RoutingContext ctx, int status, byte[] body) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.closed()) return;
-        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.bytes(body)));
+        r.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(body));
     }
 
     public static void error(RoutingContext ctx, Throwable failure) {

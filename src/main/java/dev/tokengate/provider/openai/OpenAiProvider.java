@@ -50,7 +50,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
-        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(false, false), d.upstreamModel()));
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
         return send(d, body).compose(resp -> readBody(resp, d).compose(buf -> {
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
@@ -65,7 +65,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     @Override
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
-        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(true, true), d.upstreamModel()));
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel());
         return send(d, body).compose(resp -> {
             if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
             String type = resp.getHeader("content-type");
