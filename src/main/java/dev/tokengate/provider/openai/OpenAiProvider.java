@@ -14,17 +14,15 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.provider.UpstreamClients;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,16 +34,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageProvider {
     private final Vertx vertx;
-    private final HttpClientAgent client;
+    private final UpstreamClients clients;
     private final GatewayConfig.Upstream limits;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
         this.vertx = vertx;
         this.limits = limits;
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(limits.connectTimeoutMs())
-                        .setTcpNoDelay(true).setDecompressionSupported(true).setKeepAliveTimeout(60),
-                new PoolOptions().setHttp1MaxSize(limits.maxConnections()).setMaxWaitQueueSize(-1));
+        this.clients = new UpstreamClients(vertx, limits);
     }
 
     @Override
@@ -207,10 +202,9 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     }
 
     private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(d.baseUrl() + path);
+        RequestOptions opts = clients.post(d.baseUrl() + path);
         Promise<HttpClientResponse> result = Promise.promise();
-        client.request(opts).onComplete(ar -> {
+        clients.current().request(opts).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(transportError(ar.cause(), d));
                 return;
