@@ -78,6 +78,8 @@ final class LogLine {
             sb.append("null");
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
+        } else if (v instanceof Trusted t) {
+            sb.append('"').append(escape(t.text())).append('"');
         } else {
             sb.append('"').append(escape(Redactor.mask(String.valueOf(v)))).append('"');
         }

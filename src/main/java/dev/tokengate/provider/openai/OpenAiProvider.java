@@ -14,6 +14,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.provider.LoopTimer;
 import dev.tokengate.provider.UpstreamClients;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
@@ -213,14 +214,14 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             req.putHeader("Content-Type", "application/json");
             req.putHeader("Accept", "application/json, text/event-stream");
             if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
-            long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
+            LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
                     req.reset();
                 }
             });
             req.send(Buffer.buffer(body)).onComplete(sent -> {
-                vertx.cancelTimer(timer);
+                timer.cancel();
                 if (sent.succeeded()) {
                     if (!result.tryComplete(sent.result())) sent.result().request().reset();
                 } else {
