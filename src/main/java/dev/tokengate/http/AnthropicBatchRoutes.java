@@ -44,6 +44,9 @@ final class AnthropicBatchRoutes {
         router.delete("/v1/messages/batches/:id").handler(anthropicOnly(this::delete));
         router.post("/v1/messages/batches/:id/cancel").handler(anthropicOnly(this::cancel));
         router.get("/v1/messages/batches/:id/results").handler(anthropicOnly(this::results));
+        // Letta-only routes do not exist in Anthropic's API: with the header they are unknown routes, in Anthropic's format
+        router.patch("/v1/messages/batches/:id/cancel").handler(anthropicOnly(ctx -> ctx.fail(404)));
+        router.get("/v1/messages/batches/:id/messages").handler(anthropicOnly(ctx -> ctx.fail(404)));
     }
 
     /** Runs the handler for Anthropic's requests; passes the others on to the next matching route (Letta's). */

@@ -136,6 +136,11 @@ class AnthropicBatchApiTest {
         assertThat(results.json().path("error").path("code").asText()).isEqualTo("unknown_route");
         assertThat(results.header("request-id")).isNull();
 
+        // and Letta-only routes do not exist for Anthropic's clients
+        anthropicError(anthropic("GET", "/v1/messages/batches/" + lettaId + "/messages", key, null), 404, "not_found_error");
+        anthropicError(anthropic("PATCH", "/v1/messages/batches/" + lettaId + "/cancel", key, null), 404, "not_found_error");
+        assertThat(gw.get("/v1/messages/batches/" + lettaId + "/messages", key).status()).isEqualTo(200);
+
         // errors follow the header too: a missing key
         TestGateway.Resp noKey = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/messages/batches"))
                 .header("anthropic-version", "2023-06-01").GET(), null);
