@@ -25,7 +25,9 @@ public enum ApiFamily {
     }
 
     public static ApiFamily of(HttpServerRequest request) {
-        return of(request.path(), request.getHeader(ANTHROPIC_VERSION) != null);
+        String path = request.path();
+        // the header is looked up only where it matters: this runs on every request
+        return of(path, isBatches(path) && request.getHeader(ANTHROPIC_VERSION) != null);
     }
 
     /** @param anthropicVersion whether the request carries an {@code anthropic-version} header */
@@ -37,7 +39,7 @@ public enum ApiFamily {
         return OPENAI;
     }
 
-    static boolean isBatches(String path) {
+    private static boolean isBatches(String path) {
         return path.equals("/v1/messages/batches") || path.startsWith("/v1/messages/batches/");
     }
 }

@@ -2,9 +2,9 @@ package dev.tokengate.http;
 
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
-import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
