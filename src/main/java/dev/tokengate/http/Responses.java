@@ -46,7 +46,7 @@ public final class Responses {
                 || e.kind() == ErrorKind.INSUFFICIENT_BALANCE) {
             r.putHeader("x-should-retry", "false");
         }
-        ApiFamily family = ApiFamily.ofPath(ctx.request().path());
+        ApiFamily family = ApiFamily.of(ctx.request());
         ObjectNode body = family == ApiFamily.ANTHROPIC ? AnthropicErrors.body(e, r.headers().get("X-Request-Id")) : body(family, e);
         json(ctx, statusFor(e, family), body);
     }
