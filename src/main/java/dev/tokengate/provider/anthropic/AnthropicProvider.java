@@ -11,6 +11,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.provider.openai.IdleTimer;
 import dev.tokengate.provider.openai.SseLineParser;
 import dev.tokengate.wire.anthropic.MessageDecoder;
@@ -42,9 +43,15 @@ public final class AnthropicProvider implements Provider {
     private final HttpClientAgent client;
     private final GatewayConfig.Upstream limits;
     private final InstantSource clock;
+    private final Tracing tracing;
 
     public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock) {
+        this(vertx, limits, clock, Tracing.OFF);
+    }
+
+    public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
         this.clock = clock;
         this.client = vertx.createHttpClient(
@@ -166,6 +173,7 @@ public final class AnthropicProvider implements Provider {
     private Future<HttpClientResponse> send(Deployment d, byte[] body) {
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(messagesUrl(d.baseUrl()));
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
         client.request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -177,6 +185,7 @@ public final class AnthropicProvider implements Provider {
             req.putHeader("Accept", "application/json, text/event-stream");
             req.putHeader("anthropic-version", API_VERSION);
             if (d.apiKey() != null) req.putHeader("x-api-key", d.apiKey());
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
             long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {

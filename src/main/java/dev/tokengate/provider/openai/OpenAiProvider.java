@@ -14,6 +14,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
@@ -38,9 +39,15 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final GatewayConfig.Upstream limits;
+    private final Tracing tracing;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
+        this(vertx, limits, Tracing.OFF);
+    }
+
+    public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
         this.client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setConnectTimeout(limits.connectTimeoutMs())
@@ -209,6 +216,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(d.baseUrl() + path);
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
         client.request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -219,6 +227,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             req.putHeader("Content-Type", "application/json");
             req.putHeader("Accept", "application/json, text/event-stream");
             if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
             long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
