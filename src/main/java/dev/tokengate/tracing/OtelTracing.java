@@ -206,7 +206,8 @@ final class OtelTracing implements Tracing {
         // whether a request started the job or a free slot claimed it later
         Context jobContext = parent.with(wait);
         String requestId = RequestContext.currentRequestId();
-        ContextInternal own = vertxContext.duplicate();
+        // duplicated from the event loop's base context: a duplicate of the request's context would share its local data
+        ContextInternal own = vertxContext.unwrap().duplicate();
         own.runOnContext(v -> {
             if (requestId != null) RequestContext.bind(requestId);
             bind(jobContext);

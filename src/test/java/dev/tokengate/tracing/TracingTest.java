@@ -95,6 +95,16 @@ class TracingTest {
         return parts[1] + "/" + parts[2];
     }
 
+    private static String describe(List<Received> spans) {
+        StringBuilder sb = new StringBuilder("spans:\n");
+        for (Received s : spans) {
+            sb.append("  ").append(s.name()).append(" trace=").append(s.traceId()).append(" id=").append(s.spanId())
+                    .append(" parent=").append(s.parentSpanId()).append(" job=").append(s.attribute("tokengate.job.id"))
+                    .append(" start=").append(s.span().getStartTimeUnixNano()).append(" end=").append(s.span().getEndTimeUnixNano()).append('\n');
+        }
+        return sb.toString();
+    }
+
     private static List<Received> childrenOf(List<Received> spans, Received parent) {
         return spans.stream().filter(s -> s.traceId().equals(parent.traceId()) && s.parentSpanId().equals(parent.spanId())).toList();
     }
@@ -197,7 +207,7 @@ class TracingTest {
         assertThat(waits).hasSize(2).allMatch(w -> "batch_item".equals(w.attribute("tokengate.job.kind")));
         assertThat(waits).extracting(w -> w.attribute("tokengate.batch.id")).doesNotContainNull().containsOnly(waits.get(0).attribute("tokengate.batch.id"));
         for (Received w : waits) {
-            assertThat(childrenOf(spans, w)).hasSize(1).allMatch(c -> c.kind() == SpanKind.SPAN_KIND_CLIENT);
+            assertThat(childrenOf(spans, w)).as(describe(spans)).hasSize(1).allMatch(c -> c.kind() == SpanKind.SPAN_KIND_CLIENT);
         }
     }
 
