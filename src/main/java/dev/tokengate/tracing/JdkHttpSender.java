@@ -24,8 +24,8 @@ final class JdkHttpSender implements HttpSender {
 
     JdkHttpSender(HttpSenderConfig config) {
         this.config = config;
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.getConnectTimeout());
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (config.getConnectTimeout() != null) b.connectTimeout(config.getConnectTimeout());
         if (config.getExecutorService() != null) b.executor(config.getExecutorService());
         if (config.getSslContext() != null) b.sslContext(config.getSslContext());
         this.client = b.build();
@@ -53,9 +53,9 @@ final class JdkHttpSender implements HttpSender {
             message.writeMessage(out);
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(config.getEndpoint())
-                .timeout(config.getTimeout())
                 .header("Content-Type", config.getContentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (config.getTimeout() != null && !config.getTimeout().isZero()) b.timeout(config.getTimeout());
         if (compressor != null) b.header("Content-Encoding", compressor.getEncoding());
         Map<String, List<String>> headers = config.getHeadersSupplier() == null ? null : config.getHeadersSupplier().get();
         if (headers != null) headers.forEach((name, values) -> values.forEach(v -> b.header(name, v)));
