@@ -18,6 +18,7 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 . "$root/bin/java-home.sh"
+. "$root/bin/java-opts.sh"
 cd "$root"
 
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -90,7 +91,7 @@ fi
 # every JVM runs from a copy, so that a rebuild of target/ during the run cannot pull classes from under it
 cp "$jar" "$work/tokengate.jar"
 jar="$work/tokengate.jar"
-JAVA_OPTS=${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xss512k}
+JAVA_OPTS=$TOKENGATE_JAVA_OPTS # bin/java-opts.sh: the same defaults as bin/tokengate
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ] && [ ! -f "${PORTKEY_SHIMS:-}/bind-loopback.cjs" ]; then
   die "Portkey's preloads (bind-loopback.cjs, mutable-fetch.cjs) were not found in ../shared/tools/portkey; set PORTKEY_SHIMS"

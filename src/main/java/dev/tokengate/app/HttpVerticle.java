@@ -23,6 +23,8 @@ final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setCompressionSupported(false).setIdleTimeout(300).setMaxInitialLineLength(8192)
+                // a burst of new connections (thousands of streams opening) must not overflow the default 1024
+                .setAcceptBacklog(8192)
                 // HTTP/1.1 only: an h2c upgrade (java.net.http asks for one on bodiless requests) broke large answers
                 .setHttp2ClearTextEnabled(false);
         server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, deps))

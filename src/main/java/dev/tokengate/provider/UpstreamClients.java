@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The HTTP clients an upstream adapter sends with: one per event loop, so a request, its pooled upstream connection
  * and every callback stay on one thread (a pool shared by all loops hands a connection made on one loop to a request
  * on another, and each event then hops threads). Work off the event loops (workers, tests) shares one more client.
- * Each client keeps up to {@code upstream.max_connections} connections. Parsed upstream URLs are kept too.
+ * Each client keeps up to {@code upstream.max_connections} connections per upstream host: over HTTP/1.1 an open stream
+ * holds one for its whole length, so this is also the most concurrent streams an event loop carries to one upstream
+ * before the next wait for a free connection. Parsed upstream URLs are kept too.
  */
 public final class UpstreamClients {
     private final Vertx vertx;

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Streaming benchmark (issue 6): time to first token added by Tokengate, and how many concurrent SSE streams it carries
+# without a stall (no chunk for more than 1 s while the upstream is sending).
+#
+# Starts on 127.0.0.1: bench/upstream/SlowStreamUpstream.java (a chunk every STREAMS_INTERVAL_MS for
+# STREAMS_SECONDS per stream); Tokengate with the whole pipeline on, as bench/run.sh sets it up (user key, rate limits
+# that never refuse, priced model bench-model -> the upstream, so every stream holds and settles a balance and writes
+# a usage record), with bin/tokengate's JVM options. Then bench/streams/StreamsBench.java:
+#   1. TTFT: STREAMS_TTFT_COUNT streams one at a time, direct to the upstream and through Tokengate (interleaved x3);
+#   2. for each level in STREAMS_LEVELS: that many concurrent streams, opened at STREAMS_RAMP a second, held until the
+#      upstream ends them; counts stalls, errors, TTFT under load; the gateway's peak RSS and open descriptors.
+# Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
+# Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
+# STREAMS_TTFT_COUNT (200), TOKENGATE_JAVA_OPTS.
+set -euo pipefail
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$bench/.." && pwd)"
+. "$root/bin/java-home.sh"
+. "$root/bin/java-opts.sh"
+cd "$root"
+LEVELS=${STREAMS_LEVELS:-1000 5000 10000}
+RAMP=${STREAMS_RAMP:-500}
+INTERVAL=${STREAMS_INTERVAL_MS:-150}
+SECS=${STREAMS_SECONDS:-30}
+TTFT_N=${STREAMS_TTFT_COUNT:-200}
+
+# every stream is a socket on the client, two in the gateway (in and out, over HTTP/1.1) and one in the upstream: raise
+# the descriptor limit as far as allowed, and skip the levels the gateway cannot hold under it (reported, not hidden)
+need=$(( $(printf '%s\n' $LEVELS | sort -n | tail -n1) * 2 + 1024 ))
+[ "$(ulimit -n)" -ge "$need" ] || ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+FD_LIMIT=$(ulimit -n)
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/tokengate-streams.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ "${failed:-1}" = 1 ] && for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $(basename "$log")" >&2; tail -n 15 "$log" >&2; }; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+say() { printf '[streams %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() { local p=$1; while port_in_use "$p"; do p=$((p + 1)); done; echo "$p"; }
+wait_ok() {
+  local seconds=$1 name=$2 pid=$3; shift 3
+  local deadline=$((SECONDS + seconds))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" 2>/dev/null)" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "$name did not answer within ${seconds}s"
+    sleep 0.2
+  done
+}
+
+jar="$root/target/tokengate.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  say "building target/tokengate.jar"
+  mvn -q -B -DskipTests package >"$work/build.log" 2>&1 || die "build failed"
+fi
+cp "$jar" "$work/tokengate.jar"; jar="$work/tokengate.jar"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+UP_PORT=$(pick_port 18200)
+GW_PORT=$(pick_port $((UP_PORT + 1)))
+say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
+"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
+  >"$work/upstream.log" 2>&1 &
+UP_PID=$!; pids+=("$UP_PID")
+
+admin_key="bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+cat >"$work/tokengate.yaml" <<YAML
+server:
+  host: 127.0.0.1
+models:
+  - name: bench-model
+    owned_by: bench
+    deployments:
+      - provider: openai
+        base_url: http://127.0.0.1:$UP_PORT/v1
+        upstream_model: bench-model
+        api_key_env: BENCH_UPSTREAM_KEY
+        price: {input_per_m: 0.25, output_per_m: 2.00}
+rate_limits:
+  tiers:
+    user_go: {requests_per_minute: 100000000, tokens_per_minute: 100000000000, concurrent_requests: 100000}
+YAML
+say "starting Tokengate on :$GW_PORT ($TOKENGATE_JAVA_OPTS)"
+# shellcheck disable=SC2086 # a list of options
+TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
+  "$JAVA_HOME/bin/java" $TOKENGATE_JAVA_OPTS -jar "$jar" serve --host 127.0.0.1 --port "$GW_PORT" --data-dir "$work/data" \
+  --config "$work/tokengate.yaml" >"$work/tokengate.log" 2>&1 &
+GW_PID=$!; pids+=("$GW_PID")
+wait_ok 120 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
+until port_in_use "$UP_PORT"; do kill -0 "$UP_PID" || die "the upstream exited"; sleep 0.2; done
+
+admin() { curl -sf --max-time 10 -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' "$@"; }
+user_id=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW_PORT/admin/v1/users" | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+user_key=$(admin -X POST -d '{"name":"bench"}' "http://127.0.0.1:$GW_PORT/admin/v1/users/$user_id/keys" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[ -n "$user_key" ] || die "could not create the bench key"
+admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.1:$GW_PORT/admin/v1/users/$user_id/balance/topup" >/dev/null
+
+DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
+GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+sb() { "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+say "warming Tokengate's streaming path (2,000 streams one at a time)"
+sb ttft "$GW" "$user_key" 2000 >/dev/null
+d50=(); g50=(); d99=(); g99=()
+for r in 1 2 3; do
+  out=$(sb ttft "$DIRECT" sk-bench-upstream "$TTFT_N" | grep '^STREAMS'); d50+=("$(field ttft_p50_us "$out")"); d99+=("$(field ttft_p99_us "$out")")
+  out=$(sb ttft "$GW" "$user_key" "$TTFT_N" | grep '^STREAMS'); g50+=("$(field ttft_p50_us "$out")"); g99+=("$(field ttft_p99_us "$out")")
+  say "TTFT round $r: direct p50 ${d50[-1]} µs, Tokengate p50 ${g50[-1]} µs"
+done
+D50=$(printf '%s\n' "${d50[@]}" | median); G50=$(printf '%s\n' "${g50[@]}" | median)
+D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | median)
+
+rows=()
+for n in $LEVELS; do
+  if [ $((n * 2 + 1024)) -gt "$FD_LIMIT" ]; then
+    say "skipping $n streams: the gateway would need about $((n * 2 + 1024)) descriptors, ulimit -n is $FD_LIMIT"
+    rows+=("| $n | skipped: needs ~$((n * 2 + 1024)) descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | |")
+    continue
+  fi
+  limit=$(( n / RAMP + SECS + 60 ))
+  fd_peak=0
+  say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
+  sb hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
+  hold_pid=$!; pids+=("$hold_pid")
+  while kill -0 "$hold_pid" 2>/dev/null; do
+    fds=$(ls "/proc/$GW_PID/fd" 2>/dev/null | wc -l); [ "$fds" -gt "$fd_peak" ] && fd_peak=$fds
+    sleep 1
+  done
+  wait "$hold_pid" || true
+  out=$(grep '^STREAMS' "$work/hold-$n.out" || true)
+  [ -n "$out" ] || { tail -n 20 "$work/hold-$n.log" >&2; die "no result at $n streams"; }
+  rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$GW_PID/status")
+  say "$out fds=$fd_peak peak_rss_mb=$rss"
+  rows+=("| $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $rss MB |")
+  kill -0 "$GW_PID" 2>/dev/null || die "Tokengate died at $n streams"
+done
+
+echo
+echo "Command: \`bench/streams.sh\` (levels: $LEVELS; ramp $RAMP streams/s; upstream: a chunk every ${INTERVAL} ms for ${SECS} s;"
+echo "gateway JVM options \`$TOKENGATE_JAVA_OPTS\`; ulimit -n $(ulimit -n)). Load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds, medians: direct p50 $(awk -v u="$D50" 'BEGIN {printf "%.3f", u / 1000}') ms,"
+echo "Tokengate p50 $(awk -v u="$G50" 'BEGIN {printf "%.3f", u / 1000}') ms: **added $(awk -v a="$G50" -v b="$D50" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p50**,"
+echo "$(awk -v a="$G99" -v b="$D99" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p99 (direct p99 $(awk -v u="$D99" 'BEGIN {printf "%.3f", u / 1000}') ms)."
+echo
+echo "| streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | gateway fds | gateway peak RSS |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+failed=0

@@ -1,0 +1,99 @@
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A slow OpenAI-compatible streaming upstream for the streaming benchmark: POST /v1/chat/completions answers an SSE
+ * stream whose first chunk (the role) goes out at once, then one content chunk every INTERVAL_MS for SECONDS, then the
+ * finish chunk, a usage chunk and [DONE]. One periodic timer per event loop feeds every stream open on that loop, so
+ * 10,000 streams cost 2 timers, not 10,000, and the upstream stays cheap next to the gateway it feeds.
+ *
+ * <p>Run: {@code java -cp target/tokengate.jar bench/upstream/SlowStreamUpstream.java PORT INTERVAL_MS SECONDS}
+ */
+public final class SlowStreamUpstream {
+    private static final String HEAD = "data: {\"id\":\"chatcmpl-slow\",\"object\":\"chat.completion.chunk\",\"created\":1763700000,"
+            + "\"model\":\"bench-model\",\"choices\":[";
+    private static final Buffer FIRST = buffer(HEAD + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+    private static final Buffer TOKEN = buffer(HEAD + "{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}\n\n");
+    private static final Buffer LAST = buffer(HEAD + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + HEAD + "],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":100,\"total_tokens\":112}}\n\ndata: [DONE]\n\n");
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        int intervalMs = Integer.parseInt(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        int loops = Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        vertx.deployVerticle(() -> new Server(port, intervalMs, seconds * 1000L), new DeploymentOptions().setInstances(loops))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        System.err.println("SlowStreamUpstream failed to start: " + ar.cause());
+                        System.exit(1);
+                    }
+                    System.out.println("SlowStreamUpstream on :" + port + ", a chunk every " + intervalMs + " ms for " + seconds + " s");
+                });
+    }
+
+    private record Stream(HttpServerResponse response, long endsAt) {}
+
+    static final class Server extends VerticleBase {
+        private final int port;
+        private final int intervalMs;
+        private final long durationMs;
+        private List<Stream> open = new ArrayList<>();
+
+        Server(int port, int intervalMs, long durationMs) {
+            this.port = port;
+            this.intervalMs = intervalMs;
+            this.durationMs = durationMs;
+        }
+
+        @Override
+        public Future<?> start() {
+            vertx.setPeriodic(intervalMs, id -> tick());
+            return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true)
+                    .setAcceptBacklog(16384).setIdleTimeout(0)).requestHandler(this::handle).listen();
+        }
+
+        private void handle(HttpServerRequest req) {
+            req.body().onSuccess(body -> {
+                HttpServerResponse r = req.response();
+                if (!body.toString().contains("\"stream\":true")) {
+                    r.setStatusCode(400).end("this upstream only streams");
+                    return;
+                }
+                r.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").write(FIRST);
+                open.add(new Stream(r, System.currentTimeMillis() + durationMs));
+            });
+        }
+
+        private void tick() {
+            long now = System.currentTimeMillis();
+            List<Stream> still = new ArrayList<>(open.size());
+            for (Stream s : open) {
+                if (s.response().closed()) continue;
+                if (now >= s.endsAt()) {
+                    s.response().end(LAST);
+                } else {
+                    s.response().write(TOKEN);
+                    still.add(s);
+                }
+            }
+            open = still;
+        }
+    }
+
+    private static Buffer buffer(String s) {
+        return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,7 @@
+# Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
+# `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
+#   -XX:+UseParallelGC       throughput collector; on 2 cores it costs less CPU per request than G1
+#   -Xms64m -Xmx256m         a heap cap: uncapped, the JVM grows towards a quarter of RAM under load (0.4 to 2 GB RSS)
+#   -XX:MaxDirectMemorySize  caps Netty's direct buffers
+#   -Xss512k                 thread stacks (the event loops never recurse deeply)
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms64m -Xmx256m -XX:MaxDirectMemorySize=128m -Xss512k}"
