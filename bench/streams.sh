@@ -6,7 +6,8 @@
 # STREAMS_SECONDS per stream); Tokengate with the whole pipeline on, as bench/run.sh sets it up (user key, rate limits
 # that never refuse, priced model bench-model -> the upstream, so every stream holds and settles a balance and writes
 # a usage record), with bin/tokengate's JVM options. Then bench/streams/StreamsBench.java:
-#   1. TTFT: STREAMS_TTFT_COUNT streams one at a time, direct to the upstream and through Tokengate (interleaved x3);
+#   1. TTFT: STREAMS_TTFT_COUNT one-token streams one at a time (kept-alive connections), direct to the upstream and
+#      through Tokengate (interleaved x3);
 #   2. for each level in STREAMS_LEVELS: that many concurrent streams, opened at STREAMS_RAMP a second, held until the
 #      upstream ends them; counts stalls, errors, TTFT under load; the gateway's peak RSS and open descriptors.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
@@ -110,7 +111,7 @@ sb() { "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/stream
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-say "warming Tokengate's streaming path (2,000 streams one at a time)"
+say "warming Tokengate's streaming path (2,000 one-token streams one at a time)"
 sb ttft "$GW" "$user_key" 2000 >/dev/null
 d50=(); g50=(); d99=(); g99=()
 for r in 1 2 3; do

@@ -16,7 +16,8 @@ import java.util.List;
  * A slow OpenAI-compatible streaming upstream for the streaming benchmark: POST /v1/chat/completions answers an SSE
  * stream whose first chunk (the role) goes out at once, then one content chunk every INTERVAL_MS for SECONDS, then the
  * finish chunk, a usage chunk and [DONE]. One periodic timer per event loop feeds every stream open on that loop, so
- * 10,000 streams cost 2 timers, not 10,000, and the upstream stays cheap next to the gateway it feeds.
+ * 10,000 streams cost 2 timers, not 10,000, and the upstream stays cheap next to the gateway it feeds. A request with
+ * {@code "max_tokens":1} gets the first chunk and the end at once (the time-to-first-token probe).
  *
  * <p>Run: {@code java -cp target/tokengate.jar bench/upstream/SlowStreamUpstream.java PORT INTERVAL_MS SECONDS}
  */
@@ -27,6 +28,8 @@ public final class SlowStreamUpstream {
     private static final Buffer TOKEN = buffer(HEAD + "{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}\n\n");
     private static final Buffer LAST = buffer(HEAD + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             + HEAD + "],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":100,\"total_tokens\":112}}\n\ndata: [DONE]\n\n");
+
+    private static final java.util.regex.Pattern PROBE = java.util.regex.Pattern.compile("\"max_(completion_)?tokens\":1[,}]");
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
@@ -73,6 +76,10 @@ public final class SlowStreamUpstream {
                     return;
                 }
                 r.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").write(FIRST);
+                if (PROBE.matcher(body.toString()).find()) { // a one-token stream: the TTFT probe
+                    r.end(LAST);
+                    return;
+                }
                 open.add(new Stream(r, System.currentTimeMillis() + durationMs));
             });
         }
