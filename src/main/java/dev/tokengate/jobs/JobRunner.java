@@ -60,7 +60,7 @@ public final class JobRunner {
         }
         JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
         long start = System.nanoTime();
-        return attempt(Caller.background(user, job.id()), request, schema, true).map(served -> {
+        return attempt(Caller.queuedJob(user, job.id()), request, schema, true).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
             Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), Json.text(ChatEncoder.response(r)), null, null,
