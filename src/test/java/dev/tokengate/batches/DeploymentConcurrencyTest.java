@@ -59,6 +59,11 @@ class DeploymentConcurrencyTest {
         assertThat(held.received()).hasSize(3);
         assertThat(gw.get(heldBatch, key).json().path("metadata").path("request_counts").path("pending").asInt())
                 .isEqualTo(ITEMS - 3);
+        // a job of the job API for the full deployment waits in the queue too, without spending an attempt
+        String jobId = submitJob("held-model");
+        JsonNode waiting = job(jobId);
+        assertThat(waiting.path("status").asText()).isEqualTo("pending");
+        assertThat(waiting.path("attempts").asInt()).isZero();
 
         JsonNode heldDone = BatchTesting.await(() -> {
             held.releaseAll();
@@ -66,9 +71,31 @@ class DeploymentConcurrencyTest {
         }, b -> b.path("status").asText().equals("completed"));
         assertThat(heldDone.path("metadata").path("request_counts").path("completed").asInt()).isEqualTo(ITEMS);
         assertThat(held.peak()).isEqualTo(3);
-        List<String> bodies = held.received();
-        assertThat(bodies).hasSize(ITEMS);
-        assertThat(new HashSet<>(bodies)).hasSize(ITEMS);
+        List<String> items = held.received().stream().filter(b -> b.contains("\"held ")).toList();
+        assertThat(items).hasSize(ITEMS);
+        assertThat(new HashSet<>(items)).hasSize(ITEMS);
+
+        JsonNode jobDone = BatchTesting.await(() -> {
+            held.releaseAll();
+            return job(jobId);
+        }, j -> j.path("status").asText().equals("completed"));
+        assertThat(jobDone.path("attempts").asInt()).isEqualTo(1);
+        assertThat(held.peak()).isEqualTo(3);
+    }
+
+    private static String submitJob(String model) {
+        TestGateway.Resp r = gw.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/api/v1/jobs/messages/batches"))
+                .header("Content-Type", "application/json").header("x-api-key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"model\":\"" + model
+                        + "\",\"response_format\":{\"format\":\"text\"},\"messages\":[{\"role\":\"user\",\"content\":\"queued job\"}]}]")),
+                null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().path("data").path("jobs").get(0).path("job_id").asText();
+    }
+
+    private static JsonNode job(String id) {
+        return gw.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/api/v1/jobs/" + id))
+                .header("x-api-key", key).GET(), null).json().path("data");
     }
 
     private static JsonNode create(String model, String prefix, int n) {
