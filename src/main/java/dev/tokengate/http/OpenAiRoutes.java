@@ -44,7 +44,7 @@ final class OpenAiRoutes {
         ctx.put(Handlers.MODEL, request.model());
         if (!request.stream()) {
             chat.complete(caller, request).onComplete(ar -> {
-                if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.response(ar.result().value()));
+                if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.responseBytes(ar.result().value()));
                 else Responses.error(ctx, ar.cause());
             });
             return;
