@@ -20,7 +20,8 @@ public record GatewayConfig(
         String adminKey,
         Billing billing,
         RateLimits rateLimits,
-        Redis redis) {
+        Redis redis,
+        Tracing tracing) {
 
     public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
 
@@ -123,6 +124,16 @@ public record GatewayConfig(
         public String toString() {
             return "Redis[" + (url == null ? "none" : url.replaceAll("//[^@/]*@", "//<masked>@")) + "]";
         }
+    }
+
+    /**
+     * OpenTelemetry spans exported over OTLP (HTTP/protobuf); off by default.
+     *
+     * @param otlpEndpoint the collector's base URL (spans go to {@code /v1/traces} below it) or the full traces URL
+     * @param sampleRatio  the share of new traces kept (0 to 1); a client's traceparent decides for the traces it continues
+     */
+    public record Tracing(boolean enabled, String otlpEndpoint, String serviceName, double sampleRatio) {
+        public static final Tracing OFF = new Tracing(false, "http://127.0.0.1:4318", "tokengate", 1.0);
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.responses.ResponseService;
+import dev.tokengate.tracing.Tracing;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
@@ -43,13 +44,13 @@ public final class HttpApi {
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
                        FileService files, OpenAiBatches openAiBatches, ResponseService responses,
-                       AnthropicBatches anthropicBatches) {}
+                       AnthropicBatches anthropicBatches, Tracing tracing) {}
 
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog(), d.tracing()));
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
         router.route().handler(ctx -> {
             if (!FileRoutes.isUpload(ctx.request())) {
@@ -156,12 +157,13 @@ public final class HttpApi {
     }
 
     /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog) {
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog, Tracing tracing) {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
         if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
         RequestContext.bind(requestId);
+        tracing.requestStarted(ctx, requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();

@@ -7,6 +7,7 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.pipeline.DeploymentSlots;
+import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,6 +49,7 @@ public final class JobEngine {
     private final int capacity;
     private final long leaseMs;
     private final int maxAttempts;
+    private final Tracing tracing;
     private final String owner = "w_" + Secrets.randomToken(9);
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -60,12 +62,18 @@ public final class JobEngine {
 
     public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
                      Function<String, Future<User>> users, GatewayConfig.Jobs config) {
-        this(vertx, store, runner, signals, clock, users, config, JobSlots.unbounded());
+        this(vertx, store, runner, signals, clock, users, config, Tracing.OFF);
     }
 
     public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
-                     Function<String, Future<User>> users, GatewayConfig.Jobs config, JobSlots slots) {
+                     Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing) {
+        this(vertx, store, runner, signals, clock, users, config, tracing, JobSlots.unbounded());
+    }
+
+    public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
+                     Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing, JobSlots slots) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.slots = slots;
         this.store = store;
         this.runner = runner;
@@ -208,8 +216,16 @@ public final class JobEngine {
         return got;
     }
 
-    /** Runs one leased job (its slot is already counted) and records how it ended. */
+    /** Runs one leased job (its slot is already counted), after its queue wait is traced. */
     private void execute(Job job) {
+        // a job is leased for leaseMs from the moment it is claimed (or submitted straight into a free slot)
+        long claimedAt = job.leaseExpiresAt() == null ? clock.millis() : job.leaseExpiresAt() - leaseMs;
+        tracing.claimed(new Tracing.QueuedJob(job.id(), job.kind(), job.batchId(), job.attempts(), job.runAfter(), claimedAt),
+                () -> run(job));
+    }
+
+    /** Runs one leased job and records how it ended. */
+    private void run(Job job) {
         users.apply(job.userId()).compose(user -> runner.run(job, user)).onComplete(ar -> {
             slots.ended(job.model(), 1);
             long now = clock.millis();

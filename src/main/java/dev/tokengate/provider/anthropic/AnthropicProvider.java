@@ -13,6 +13,7 @@ import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.provider.LoopTimer;
 import dev.tokengate.provider.UpstreamClients;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.provider.openai.IdleTimer;
 import dev.tokengate.provider.openai.SseLineParser;
 import dev.tokengate.wire.anthropic.MessageDecoder;
@@ -41,9 +42,15 @@ public final class AnthropicProvider implements Provider {
     private final UpstreamClients clients;
     private final GatewayConfig.Upstream limits;
     private final InstantSource clock;
+    private final Tracing tracing;
 
     public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock) {
+        this(vertx, limits, clock, Tracing.OFF);
+    }
+
+    public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
         this.clock = clock;
         this.clients = new UpstreamClients(vertx, limits);
@@ -161,6 +168,7 @@ public final class AnthropicProvider implements Provider {
 
     private Future<HttpClientResponse> send(Deployment d, byte[] body) {
         RequestOptions opts = clients.post(messagesUrl(d.baseUrl()));
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
         clients.current().request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -172,6 +180,7 @@ public final class AnthropicProvider implements Provider {
             req.putHeader("Accept", "application/json, text/event-stream");
             req.putHeader("anthropic-version", API_VERSION);
             if (d.apiKey() != null) req.putHeader("x-api-key", d.apiKey());
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
             LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {

@@ -16,6 +16,7 @@ import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.provider.LoopTimer;
 import dev.tokengate.provider.UpstreamClients;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
@@ -37,9 +38,15 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     private final Vertx vertx;
     private final UpstreamClients clients;
     private final GatewayConfig.Upstream limits;
+    private final Tracing tracing;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
+        this(vertx, limits, Tracing.OFF);
+    }
+
+    public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
         this.clients = new UpstreamClients(vertx, limits);
     }
@@ -204,6 +211,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
         RequestOptions opts = clients.post(d.baseUrl() + path);
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
         clients.current().request(opts).onComplete(ar -> {
             if (ar.failed()) {
@@ -214,6 +222,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             req.putHeader("Content-Type", "application/json");
             req.putHeader("Accept", "application/json, text/event-stream");
             if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
             LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
