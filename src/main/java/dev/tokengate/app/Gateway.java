@@ -100,10 +100,10 @@ public final class Gateway implements AutoCloseable {
             var routing = config.routing();
             Attempts attempts = new Attempts(vertx, new DeploymentHealth(clock, routing.breakerFailures(), routing.breakerOpenSeconds() * 1000L),
                     metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()));
-            MediaService media = new MediaService(catalog,
-                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
-                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts);
             accounting = AccountingSetup.open(vertx, config, storage, clock);
+            MediaService media = new MediaService(vertx, catalog,
+                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts, accounting.accounting());
             ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts, accounting.accounting());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),

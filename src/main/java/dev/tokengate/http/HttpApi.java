@@ -70,7 +70,7 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
-        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.images(), java.time.InstantSource.system());
+        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.auth(), d.images(), java.time.InstantSource.system());
         mediaRoutes.mountPublic(router);
         router.route("/v1/*").handler(d.auth()::handle);
         router.route("/api/v1/*").handler(d.auth()::handle);
