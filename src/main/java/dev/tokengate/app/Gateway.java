@@ -9,10 +9,10 @@ import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.batches.OpenAiResultFiles;
 import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
-import dev.tokengate.cache.MessageCache;
 import dev.tokengate.pipeline.Attempts;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.provider.local.LocalEmbeddingProvider;
 import dev.tokengate.provider.simulated.SimulatedImageProvider;
 import dev.tokengate.callbacks.CallbackSender;
@@ -105,8 +105,9 @@ public final class Gateway implements AutoCloseable {
                     Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
                     Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts, accounting.accounting());
             ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts, accounting.accounting());
+            ResponseCaching caching = new ResponseCaching(chat, accounting.responseCache(), accounting.accounting(), config.billing());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
-            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
+            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, caching),
                     storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs());
             JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
             jobCallbacks.attach(engine);
@@ -120,7 +121,7 @@ public final class Gateway implements AutoCloseable {
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
                     media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
-                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()));
+                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()), caching);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

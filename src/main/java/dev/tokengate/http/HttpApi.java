@@ -11,6 +11,7 @@ import dev.tokengate.billing.Balances;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -42,7 +43,7 @@ public final class HttpApi {
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
-                       FileService files, OpenAiBatches openAiBatches, ResponseService responses) {}
+                       FileService files, OpenAiBatches openAiBatches, ResponseService responses, ResponseCaching caching) {}
 
     private HttpApi() {}
 
@@ -76,7 +77,7 @@ public final class HttpApi {
         router.route("/api/v1/*").handler(d.auth()::handle);
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
-        new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new OpenAiRoutes(d.chat(), d.caching(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         new ResponseRoutes(d.chat(), d.responses(), d.auth()).mount(router);
         mediaRoutes.mount(router);
