@@ -81,7 +81,12 @@ final class Metered {
 
     /** A user of tier user_go: {id, key}. */
     static String[] user(TestGateway gw, String name) {
-        JsonNode u = gw.post("/admin/v1/users", TestGateway.ADMIN_KEY, "{\"name\":\"" + name + "\",\"tier\":\"user_go\"}").json();
+        return user(gw, name, "user_go");
+    }
+
+    /** A user of the given tier: {id, key}. */
+    static String[] user(TestGateway gw, String name, String tier) {
+        JsonNode u = gw.post("/admin/v1/users", TestGateway.ADMIN_KEY, "{\"name\":\"" + name + "\",\"tier\":\"" + tier + "\"}").json();
         String id = u.path("id").asText();
         String key = gw.post("/admin/v1/users/" + id + "/keys", TestGateway.ADMIN_KEY, "{}").json().path("key").asText();
         return new String[]{id, key};
