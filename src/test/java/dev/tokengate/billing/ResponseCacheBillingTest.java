@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The opt-in response cache of /v1/chat/completions ({@code x-tokengate-cache-ttl}) and the job API's message cache:
- * hits are usage records with cache_hit true, free by default, never charged the upstream tokens.
+ * The opt-in response cache of /v1/chat/completions ({@code x-tokengate-cache-ttl}): hits are usage records with
+ * cache_hit true, free by default, never charged the upstream tokens (the job message cache: PrepaidBalanceTest).
  */
 class ResponseCacheBillingTest {
     private static TestGateway gw;
@@ -151,28 +151,6 @@ class ResponseCacheBillingTest {
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.json().path("error").path("param").asText()).isEqualTo("x-tokengate-cache-ttl");
         }
-    }
-
-    @Test
-    void aJobMessageCacheHitIsRecordedInTheLedgerAndNotCharged() {
-        String[] user = Metered.user(gw, "job-cache");
-        Metered.topUp(gw, user[0], 1_000_000);
-        String job = "{\"model\":\"metered\",\"message_cache_ttl\":300,\"response_format\":{\"format\":\"text\"},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"How many planets are there?\"}]}";
-        TestGateway.Resp first = gw.post("/api/v1/jobs/messages", user[1], job);
-        TestGateway.Resp second = gw.post("/api/v1/jobs/messages", user[1], job);
-        assertThat(first.status()).as(first.body()).isEqualTo(200);
-        assertThat(second.status()).as(second.body()).isEqualTo(200);
-
-        List<JsonNode> usage = Metered.usage(gw, user[0]);
-        assertThat(usage).hasSize(2);
-        JsonNode hit = usage.get(0);
-        assertThat(hit.path("cache_hit").asBoolean()).isTrue();
-        assertThat(hit.path("charged_micros").asLong()).isZero();
-        assertThat(hit.path("request_id").asText()).isEqualTo(second.json().path("data").path("job_id").asText());
-        long charged = usage.get(1).path("charged_micros").asLong();
-        assertThat(charged).isPositive();
-        assertThat(Metered.balance(gw, user[0]).path("balance_micros").asLong()).isEqualTo(1_000_000 - charged);
     }
 
     /** The concatenated content deltas of an SSE body. */
