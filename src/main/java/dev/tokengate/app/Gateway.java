@@ -3,6 +3,7 @@ package dev.tokengate.app;
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
+import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
@@ -77,6 +78,10 @@ public final class Gateway implements AutoCloseable {
         return start(config, env, InstantSource.system());
     }
 
+    static {
+        VertxTuning.apply();
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> env, InstantSource clock) {
         int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
@@ -121,7 +126,8 @@ public final class Gateway implements AutoCloseable {
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
                     media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
-                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()), caching);
+                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()),
+                    new AnthropicBatches(batches, batchFactory), caching);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

@@ -2,6 +2,7 @@ package dev.tokengate.http;
 
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
@@ -32,7 +33,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,7 +43,8 @@ public final class HttpApi {
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
-                       FileService files, OpenAiBatches openAiBatches, ResponseService responses, ResponseCaching caching) {}
+                       FileService files, OpenAiBatches openAiBatches, ResponseService responses,
+                       AnthropicBatches anthropicBatches, ResponseCaching caching) {}
 
     private HttpApi() {}
 
@@ -89,6 +90,8 @@ public final class HttpApi {
             Responses.json(ctx, 200, list);
         });
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
+        // before Letta's: requests with anthropic-version are Anthropic's, the others go on to Letta's routes
+        new AnthropicBatchRoutes(vertx, d.anthropicBatches(), d.auth()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel(), d.accounts())
                 .mount(router);
         new BillingRoutes(vertx, d.balances(), d.accounts(), d.auth()).mount(router);
@@ -111,7 +114,8 @@ public final class HttpApi {
 
     /**
      * Every mounted endpoint as {@code "METHOD /path/{param}"}, in OpenAPI's path notation; handlers that apply to
-     * every method of a prefix (logging, body, authentication) are not endpoints and are left out.
+     * every method of a prefix (logging, body, authentication) are not endpoints and are left out. An endpoint served by
+     * two routes (Anthropic's and Letta's batches, told apart by a header) is listed once.
      */
     public static List<String> endpoints(Router router) {
         List<String> out = new ArrayList<>();
@@ -120,7 +124,7 @@ public final class HttpApi {
             String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
             r.methods().forEach(m -> out.add(m.name() + " " + path));
         }
-        return out;
+        return out.stream().distinct().toList();
     }
 
     /**
@@ -157,7 +161,7 @@ public final class HttpApi {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
-        if (ApiFamily.ofPath(ctx.request().path()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
+        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
         RequestContext.bind(requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
@@ -181,10 +185,14 @@ public final class HttpApi {
      * The client's X-Request-Id when it is a plausible id (printable ASCII, at most 200 characters), else a new one.
      * It is echoed in a header and written to logs, so nothing else is accepted.
      */
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     static String requestId(String offered) {
         if (offered != null && !offered.isBlank() && offered.length() <= 200 && offered.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return offered;
         }
-        return "req_" + UUID.randomUUID().toString().replace("-", "");
+        // not a secret, only unique: ThreadLocalRandom spares SecureRandom's cost on every request
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 }

@@ -47,7 +47,7 @@ final class MediaRoutes {
     private void images(RoutingContext ctx) {
         MediaCodec.ImageCall call = MediaCodec.imageRequest(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, call.model());
-        String base = baseUrl(ctx);
+        String base = Handlers.baseUrl(ctx);
         media.generate(auth.caller(ctx), call.model(), call.request()).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
             else Responses.json(ctx, 200, MediaCodec.imageResponse(clock.instant().getEpochSecond(), call.request(),
@@ -65,11 +65,5 @@ final class MediaRoutes {
         }
         ctx.response().putHeader("Content-Type", "image/png").putHeader("Cache-Control", "private, max-age=3600")
                 .end(Buffer.buffer(png));
-    }
-
-    private static String baseUrl(RoutingContext ctx) {
-        String host = ctx.request().getHeader("Host");
-        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]+")) host = ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
-        return ctx.request().scheme() + "://" + host;
     }
 }

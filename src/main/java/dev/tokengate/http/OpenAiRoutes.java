@@ -53,7 +53,7 @@ final class OpenAiRoutes {
         int cacheTtl = cacheTtl(ctx);
         if (!request.stream()) {
             (cacheTtl > 0 ? caching.complete(caller, request, cacheTtl) : chat.complete(caller, request)).onComplete(ar -> {
-                if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.response(ar.result().value()));
+                if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.responseBytes(ar.result().value()));
                 else Responses.error(ctx, ar.cause());
             });
             return;

@@ -66,7 +66,7 @@ public final class JobRunner {
         return attempt(caller, request, schema, true).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
-            Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), Json.text(ChatEncoder.response(r)), null, null,
+            Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), new String(ChatEncoder.responseBytes(r), java.nio.charset.StandardCharsets.UTF_8), null, null,
                     null, served.usage().promptTokens(), served.usage().completionTokens(),
                     served.deployment().price().costMicros(served.usage()), false, duration, duration);
             if (cacheKey != null) cache.store(cacheKey, served, job.cacheTtlSeconds());
