@@ -253,7 +253,8 @@ public final class ConfigLoader {
             caps.put(e.getKey(), f.integer(b.path("model_max_output_tokens"), "billing.model_max_output_tokens." + e.getKey(), 1, 100_000_000));
         }
         return new GatewayConfig.Billing(f.bool(b, "billing.enabled"), f.money(b, "billing.new_user_credit_usd"),
-                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps));
+                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps),
+                b.has("cache_hit_percent") ? f.integer(b, "billing.cache_hit_percent", 0, 100) : 0);
     }
 
     private static GatewayConfig.RateLimits rateLimits(JsonNode r, Fields f, Set<String> tiers) {
@@ -347,7 +348,7 @@ public final class ConfigLoader {
         int weight = d.has("weight") ? f.integer(d, at + ".weight", 0, 1_000_000) : 1;
         JsonNode p = d.path("price");
         Price price = new Price(f.money(p, at + ".price.input_per_m"), f.money(p, at + ".price.cached_input_per_m"),
-                f.money(p, at + ".price.output_per_m"));
+                f.money(p, at + ".price.output_per_m"), f.money(p, at + ".price.per_image"));
         String upstreamModel = f.string(d, at + ".upstream_model", false);
         Integer maxConcurrency = d.has("max_concurrency") ? f.integer(d, at + ".max_concurrency", 1, MAX_CONCURRENCY) : null;
         return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency);

@@ -93,8 +93,16 @@ public record GatewayConfig(
     /**
      * Prepaid balances. The worst case reserved for a request counts its max_tokens, capped by the model's output cap
      * ({@code modelMaxOutputTokens}, else {@code maxOutputTokens}); a request without max_tokens counts the cap.
+     *
+     * @param cacheHitPercent what a response-cache hit costs, in percent of what the cached answer cost (0: free)
      */
-    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens) {
+    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens,
+                          int cacheHitPercent) {
+        /** The cost of a cache hit whose answer cost {@code originalMicros} when it was made, rounded up. */
+        public long cacheHitMicros(long originalMicros) {
+            return cacheHitPercent == 0 ? 0 : Math.ceilDiv(Math.multiplyExact(originalMicros, (long) cacheHitPercent), 100L);
+        }
+
         public int outputCap(String model) {
             return modelMaxOutputTokens.getOrDefault(model, maxOutputTokens);
         }
