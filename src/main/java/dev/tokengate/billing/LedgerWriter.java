@@ -1,5 +1,6 @@
 package dev.tokengate.billing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -93,15 +94,10 @@ final class LedgerWriter implements AutoCloseable {
      * the same moment (ACCOUNTS.md).
      */
     private void lingerForMore(List<Op> ops) throws InterruptedException {
-        long deadline = System.nanoTime() + LINGER_NANOS;
-        while (ops.size() < LINGER_UNTIL && !closing) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return;
-            Op next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) return;
-            ops.add(next);
-            queue.drainTo(ops, MAX_BATCH - ops.size());
-        }
+        if (ops.size() >= LINGER_UNTIL || closing) return;
+        // a sleep, not a timed poll: a thread waiting in poll is woken (a system call) by every single settlement
+        Thread.sleep(Duration.ofNanos(LINGER_NANOS));
+        queue.drainTo(ops, MAX_BATCH - ops.size());
     }
 
     /** Consecutive settlements form one batch; a task runs alone, after the settlements queued before it. */

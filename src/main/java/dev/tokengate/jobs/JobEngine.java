@@ -6,6 +6,7 @@ import dev.tokengate.accounts.User;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
+import dev.tokengate.pipeline.DeploymentSlots;
 import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,11 +30,14 @@ import org.slf4j.LoggerFactory;
  * The durable job queue's worker. Submitted jobs are stored first; as many as there are free slots are stored already
  * leased to this instance and start at once, the rest wait in the queue. Free slots claim due jobs (also those whose
  * worker died: their lease expired). Leases are renewed while jobs run. Callers waiting for a job are woken when it
- * ends: in-process at once, on other instances through {@link JobSignals}.
+ * ends: in-process at once, on other instances through {@link JobSignals}. A job starts only while its model has room
+ * under its deployments' {@code max_concurrency} ({@link JobSlots}); the others stay queued.
  */
 public final class JobEngine {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
     private static final long SCAN_INTERVAL_MS = 1000;
+    /** A job put back because every deployment it could use was full waits this long before it is claimed again. */
+    private static final long WAIT_FOR_SLOT_MS = 1000;
 
     private final Vertx vertx;
     private final JobStore store;
@@ -41,6 +45,7 @@ public final class JobEngine {
     private final JobSignals signals;
     private final InstantSource clock;
     private final Function<String, Future<User>> users;
+    private final JobSlots slots;
     private final int capacity;
     private final long leaseMs;
     private final int maxAttempts;
@@ -62,8 +67,14 @@ public final class JobEngine {
 
     public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
                      Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing) {
+        this(vertx, store, runner, signals, clock, users, config, tracing, JobSlots.unbounded());
+    }
+
+    public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
+                     Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing, JobSlots slots) {
         this.vertx = vertx;
         this.tracing = tracing;
+        this.slots = slots;
         this.store = store;
         this.runner = runner;
         this.signals = signals;
@@ -109,18 +120,30 @@ public final class JobEngine {
         }
     }
 
-    /** Stores the jobs (one transaction), then starts those that fit in free slots. */
+    /** Stores the jobs (one transaction), then starts those that fit in free slots and their model's room. */
     public Future<List<Job>> submit(List<Job> jobs) {
         int take = reserve(jobs.size());
         long now = clock.millis();
         List<Job> stored = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) stored.add(i < take ? jobs.get(i).leasedTo(owner, now + leaseMs) : jobs.get(i));
+        List<Job> leased = new ArrayList<>(take);
+        for (Job job : jobs) {
+            if (leased.size() < take && slots.tryStart(job.model())) {
+                leased.add(job.leasedTo(owner, now + leaseMs));
+                stored.add(leased.getLast());
+            } else {
+                stored.add(job);
+            }
+        }
+        busy.addAndGet(leased.size() - take);
         return blocking(() -> {
             store.insert(stored);
             return stored;
-        }).onFailure(e -> busy.addAndGet(-take)).onSuccess(list -> {
-            for (int i = 0; i < take; i++) execute(list.get(i));
-            if (take < list.size()) {
+        }).onFailure(e -> {
+            busy.addAndGet(-leased.size());
+            leased.forEach(j -> slots.ended(j.model(), 1));
+        }).onSuccess(list -> {
+            leased.forEach(this::execute);
+            if (leased.size() < list.size()) {
                 signals.publishQueued();
                 wake();
             }
@@ -154,7 +177,8 @@ public final class JobEngine {
             return;
         }
         long now = clock.millis();
-        blocking(() -> store.claim(owner, now, now + leaseMs, free)).onComplete(ar -> {
+        boolean byModel = slots.limits(free);
+        blocking(() -> byModel ? claimByModel(now, free) : claimAny(now, free)).onComplete(ar -> {
             List<Job> got = ar.succeeded() ? ar.result() : List.of();
             if (ar.failed()) LOG.warn("claiming jobs failed: {}", ar.cause().getMessage());
             busy.addAndGet(got.size() - free);
@@ -162,6 +186,34 @@ public final class JobEngine {
             got.forEach(this::execute);
             if (wakeAgain.getAndSet(false) || (got.size() == free && ar.succeeded())) wake();
         });
+    }
+
+    private List<Job> claimAny(long now, int free) {
+        List<Job> got = store.claim(owner, now, now + leaseMs, free);
+        got.forEach(j -> slots.started(j.model()));
+        return got;
+    }
+
+    /** Claims model by model, each at most its room, so a model without room blocks no other. */
+    private List<Job> claimByModel(long now, int free) {
+        List<Job> got = new ArrayList<>();
+        for (String model : slots.claimOrder()) {
+            int room = slots.take(model, free - got.size());
+            if (room == 0) continue;
+            List<Job> some = List.of();
+            try {
+                some = store.claim(owner, now, now + leaseMs, room, model);
+            } catch (RuntimeException e) {
+                // what was claimed already must still run
+                LOG.warn("claiming jobs of {} failed: {}", model, e.getMessage());
+                break;
+            } finally {
+                slots.ended(model, room - some.size());
+            }
+            got.addAll(some);
+            if (got.size() == free) break;
+        }
+        return got;
     }
 
     /** Runs one leased job (its slot is already counted), after its queue wait is traced. */
@@ -175,12 +227,17 @@ public final class JobEngine {
     /** Runs one leased job and records how it ended. */
     private void run(Job job) {
         users.apply(job.userId()).compose(user -> runner.run(job, user)).onComplete(ar -> {
+            slots.ended(job.model(), 1);
             long now = clock.millis();
             Callable<Boolean> record;
             boolean ends;
+            boolean waitsForSlot = ar.failed() && DeploymentSlots.isAllBusy(ar.cause());
             if (ar.succeeded()) {
                 record = () -> store.complete(job.id(), owner, ar.result(), now);
                 ends = true;
+            } else if (waitsForSlot) {
+                record = () -> store.putBack(job.id(), owner, now + WAIT_FOR_SLOT_MS, now);
+                ends = false;
             } else {
                 ApiException e = ar.cause() instanceof JobRunner.PermanentFailure p ? p.error() : asApi(ar.cause());
                 boolean retry = !(ar.cause() instanceof JobRunner.PermanentFailure) && e.kind().retryable() && job.attempts() < maxAttempts;
@@ -199,8 +256,8 @@ public final class JobEngine {
                 if (stored.failed()) LOG.warn("recording job {} failed: {}", job.id(), stored.cause().getMessage());
                 if (stored.succeeded() && stored.result() && ends) ended(job.id());
                 // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry
-                if (stored.succeeded() && stored.result() && !ends) wakeWaiters(job.id());
-                if (!ends) vertx.setTimer(Math.max(1, backoffMillis(job.attempts(), null)), t -> wake());
+                if (stored.succeeded() && stored.result() && !ends && !waitsForSlot) wakeWaiters(job.id());
+                if (!ends) vertx.setTimer(waitsForSlot ? WAIT_FOR_SLOT_MS : Math.max(1, backoffMillis(job.attempts(), null)), t -> wake());
                 wake();
             });
         });

@@ -22,6 +22,15 @@ public interface JobStore {
      */
     List<Job> claim(String owner, long now, long leaseUntil, int limit);
 
+    /** As {@link #claim(String, long, long, int)}, only jobs of {@code model}. */
+    List<Job> claim(String owner, long now, long leaseUntil, int limit, String model);
+
+    /**
+     * Back to pending, due at {@code runAfter}, and the attempt the claim counted is taken back: the job never reached
+     * an upstream (every deployment it could use was full).
+     */
+    boolean putBack(String id, String owner, long runAfter, long now);
+
     /** Extends the leases of every job {@code owner} holds. */
     int renewLeases(String owner, long leaseUntil, long now);
 

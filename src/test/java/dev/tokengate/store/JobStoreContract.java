@@ -161,6 +161,40 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void claimOfOneModelTakesOnlyItsDueJobsIncludingExpiredLeases() {
+        store.insert(List.of(job("job_a1", T0 + 10, "gpt-4o"), job("job_b1", T0 + 5, "gpt-5"), job("job_a2", T0 + 20, "gpt-4o"),
+                job("job_a3", T0 + 30, "gpt-4o"), job("job_a_later", T0 + 10 * LEASE, "gpt-4o")));
+        store.claim("owner_dead", T0 + 100, T0 + 100 + LEASE, 1, "gpt-4o");
+
+        List<Job> claimed = store.claim("owner_a", T0 + 100, T0 + 100 + LEASE, 2, "gpt-4o");
+
+        assertThat(claimed).extracting(Job::id).containsExactly("job_a2", "job_a3");
+        assertThat(claimed).allSatisfy(j -> assertThat(j.leaseOwner()).isEqualTo("owner_a"));
+        assertThat(store.claim("owner_a", T0 + 100, T0 + 100 + LEASE, 10, "gpt-4o")).isEmpty();
+        assertThat(store.claim("owner_b", T0 + 101 + LEASE, T0 + 101 + 2 * LEASE, 10, "gpt-4o"))
+                .extracting(Job::id).containsExactly("job_a1", "job_a2", "job_a3");
+        assertThat(store.find("job_b1").orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void putBackReturnsAClaimedJobToTheQueueWithoutCountingTheAttempt() {
+        store.insert(List.of(job("job_1", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+
+        assertThat(store.putBack("job_1", "owner_b", T0 + 1000, T0 + 1)).as("not the lease owner").isFalse();
+        assertThat(store.putBack("job_1", "owner_a", T0 + 1000, T0 + 1)).isTrue();
+
+        Job back = store.find("job_1").orElseThrow();
+        assertThat(back.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(back.attempts()).isZero();
+        assertThat(back.leaseOwner()).isNull();
+        assertThat(back.runAfter()).isEqualTo(T0 + 1000);
+        assertThat(store.claim("owner_a", T0 + 999, T0 + LEASE, 1)).isEmpty();
+        assertThat(store.claim("owner_a", T0 + 1000, T0 + LEASE, 1)).singleElement()
+                .satisfies(j -> assertThat(j.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void claimNeverTakesEndedJobs() {
         store.insert(List.of(job("job_done", T0), job("job_failed", T0)));
         store.claim("owner_a", T0, T0 + LEASE, 2);
@@ -474,6 +508,11 @@ abstract class JobStoreContract {
 
     static Job job(String id, long runAfter) {
         return job(id, runAfter, "user_alice", null);
+    }
+
+    static Job job(String id, long runAfter, String model) {
+        return Job.newJob(id, "user_alice", "message", null, null, model, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                null, null, null, null, runAfter);
     }
 
     /** A pending job created at {@code runAfter} and due then. */

@@ -69,6 +69,18 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> claim(String owner, long now, long leaseUntil, int limit, String model) {
+        List<Job> claimed = new ArrayList<>(sql.list(q.claimModel(), JdbcJobStore::job, owner, leaseUntil, now, model, now, now, limit));
+        claimed.sort(CLAIM_ORDER);
+        return claimed;
+    }
+
+    @Override
+    public boolean putBack(String id, String owner, long runAfter, long now) {
+        return sql.update(q.putBack(), runAfter, now, id, owner) == 1;
+    }
+
+    @Override
     public int renewLeases(String owner, long leaseUntil, long now) {
         return sql.update(q.renewLeases(), leaseUntil, owner);
     }
