@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The durable job queue's worker. Submitted jobs are stored first; as many as there are free slots are stored already
  * leased to this instance and start at once, the rest wait in the queue. Free slots claim due jobs (also those whose
  * worker died: their lease expired). Leases are renewed while jobs run. Callers waiting for a job are woken when it
- * ends: in-process at once, on other instances through {@link JobSignals}.
+ * ends: in-process at once, on other instances through {@link JobSignals}. Inserts, outcomes and claims go through
+ * one {@link JobWriter}, which commits whatever is queued as one group.
  */
 public final class JobEngine {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
@@ -47,6 +48,11 @@ public final class JobEngine {
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
+    /** Set when due jobs may be waiting in the store; a slot freed by a finished job claims only then. */
+    private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
+    /** Jobs running here: a caller waiting for one of them is woken when it ends, without reading the store first. */
+    private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
+    private final JobWriter writer;
     private final ConcurrentHashMap<String, List<Promise<Job>>> waiters = new ConcurrentHashMap<>();
     private final List<Consumer<Job>> onEnd = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
@@ -64,6 +70,7 @@ public final class JobEngine {
         this.capacity = config.workers();
         this.leaseMs = config.leaseSeconds() * 1000L;
         this.maxAttempts = config.maxAttempts();
+        this.writer = new JobWriter(vertx, store);
     }
 
     /** Listeners hear about every job this instance ended (completed or failed), after it is stored. */
@@ -80,8 +87,8 @@ public final class JobEngine {
             int released = store.releaseAll(clock.millis());
             if (released > 0) LOG.info("re-queued {} jobs left running by the previous run", released);
         }
-        signals.subscribe(id -> vertx.runOnContext(v -> wakeWaiters(id)), () -> vertx.runOnContext(v -> wake()));
-        scanTimer = vertx.setPeriodic(SCAN_INTERVAL_MS, t -> wake());
+        signals.subscribe(id -> vertx.runOnContext(v -> wakeWaiters(id)), () -> vertx.runOnContext(v -> wakeQueued()));
+        scanTimer = vertx.setPeriodic(SCAN_INTERVAL_MS, t -> wakeQueued());
         heartbeatTimer = vertx.setPeriodic(Math.max(1000, leaseMs / 3), t -> {
             if (busy.get() > 0) blocking(() -> store.renewLeases(owner, clock.millis() + leaseMs, clock.millis()));
         });
@@ -94,6 +101,7 @@ public final class JobEngine {
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
         if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
         signals.close();
+        writer.close();
         try {
             store.release(owner, clock.millis());
         } catch (RuntimeException e) {
@@ -107,14 +115,15 @@ public final class JobEngine {
         long now = clock.millis();
         List<Job> stored = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) stored.add(i < take ? jobs.get(i).leasedTo(owner, now + leaseMs) : jobs.get(i));
-        return blocking(() -> {
-            store.insert(stored);
-            return stored;
-        }).onFailure(e -> busy.addAndGet(-take)).onSuccess(list -> {
+        for (int i = 0; i < take; i++) running.add(stored.get(i).id());
+        return writer.insert(stored).map(v -> stored).onFailure(e -> {
+            busy.addAndGet(-take);
+            for (int i = 0; i < take; i++) running.remove(stored.get(i).id());
+        }).onSuccess(list -> {
             for (int i = 0; i < take; i++) execute(list.get(i));
             if (take < list.size()) {
                 signals.publishQueued();
-                wake();
+                wakeQueued();
             }
         });
     }
@@ -130,12 +139,18 @@ public final class JobEngine {
     /** New work was stored directly (for example a batch's items): claim it here and tell other instances. */
     public void kick() {
         signals.publishQueued();
-        vertx.runOnContext(v -> wake());
+        vertx.runOnContext(v -> wakeQueued());
+    }
+
+    /** Due jobs may be in the store (new work, a retry's deadline, the periodic scan for expired leases): claim. */
+    private void wakeQueued() {
+        maybeQueued.set(true);
+        wake();
     }
 
     /** Claims due jobs into free slots. Never runs two claims at once; a wake during a claim triggers one more. */
     void wake() {
-        if (stopped) return;
+        if (stopped || !maybeQueued.get()) return;
         if (!claiming.compareAndSet(false, true)) {
             wakeAgain.set(true);
             return;
@@ -146,10 +161,15 @@ public final class JobEngine {
             return;
         }
         long now = clock.millis();
-        blocking(() -> store.claim(owner, now, now + leaseMs, free)).onComplete(ar -> {
+        // cleared before the claim: work queued while it runs sets it again
+        maybeQueued.set(false);
+        writer.claim(owner, now, now + leaseMs, free).onComplete(ar -> {
             List<Job> got = ar.succeeded() ? ar.result() : List.of();
             if (ar.failed()) LOG.warn("claiming jobs failed: {}", ar.cause().getMessage());
+            // a full claim may have left more behind; a failed one is tried again
+            if (got.size() == free || ar.failed()) maybeQueued.set(true);
             busy.addAndGet(got.size() - free);
+            got.forEach(j -> running.add(j.id()));
             claiming.set(false);
             got.forEach(this::execute);
             if (wakeAgain.getAndSet(false) || (got.size() == free && ar.succeeded())) wake();
@@ -160,31 +180,29 @@ public final class JobEngine {
     private void execute(Job job) {
         users.apply(job.userId()).compose(user -> runner.run(job, user)).onComplete(ar -> {
             long now = clock.millis();
-            Callable<Boolean> record;
-            boolean ends;
+            JobStore.Finish finish;
             if (ar.succeeded()) {
-                record = () -> store.complete(job.id(), owner, ar.result(), now);
-                ends = true;
+                finish = new JobStore.Finish(job.id(), owner, JobStatus.COMPLETED, ar.result(), job.runAfter(), now);
             } else {
                 ApiException e = ar.cause() instanceof JobRunner.PermanentFailure p ? p.error() : asApi(ar.cause());
                 boolean retry = !(ar.cause() instanceof JobRunner.PermanentFailure) && e.kind().retryable() && job.attempts() < maxAttempts;
                 Job.Outcome failure = Job.Outcome.failure(e.getMessage(), e.code() == null ? e.kind().type() : e.code(), e.kind().status());
-                if (retry) {
-                    long runAfter = now + backoffMillis(job.attempts(), e.retryAfterSeconds());
-                    record = () -> store.retryLater(job.id(), owner, runAfter, failure, now);
-                    ends = false;
-                } else {
-                    record = () -> store.fail(job.id(), owner, failure, now);
-                    ends = true;
-                }
+                finish = retry
+                        ? new JobStore.Finish(job.id(), owner, JobStatus.PENDING, failure,
+                                now + backoffMillis(job.attempts(), e.retryAfterSeconds()), now)
+                        : new JobStore.Finish(job.id(), owner, JobStatus.FAILED, failure, job.runAfter(), now);
             }
-            blocking(record).onComplete(stored -> {
+            boolean ends = finish.status() != JobStatus.PENDING;
+            writer.finish(finish).onComplete(stored -> {
                 busy.decrementAndGet();
+                running.remove(job.id());
                 if (stored.failed()) LOG.warn("recording job {} failed: {}", job.id(), stored.cause().getMessage());
-                if (stored.succeeded() && stored.result() && ends) ended(job.id());
+                if (stored.succeeded() && stored.result() && ends) ended(job.after(finish));
                 // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry
                 if (stored.succeeded() && stored.result() && !ends) wakeWaiters(job.id());
-                if (!ends) vertx.setTimer(Math.max(1, backoffMillis(job.attempts(), null)), t -> wake());
+                if (!ends) vertx.setTimer(Math.max(1, backoffMillis(job.attempts(), null)), t -> wakeQueued());
+                // the store refused the outcome (the lease moved on, or it failed): let the scan find what is due
+                if (stored.failed() || !stored.result()) maybeQueued.set(true);
                 wake();
             });
         });
@@ -203,14 +221,13 @@ public final class JobEngine {
         return retryAfterSeconds == null ? jittered : Math.max(jittered, retryAfterSeconds * 1000L);
     }
 
-    private void ended(String jobId) {
-        signals.publishDone(jobId);
-        List<Promise<Job>> local = waiters.remove(jobId);
-        if (local == null && onEnd.isEmpty()) return;
-        blocking(() -> store.find(jobId)).onSuccess(found -> found.ifPresent(job -> {
-            if (local != null) local.forEach(p -> p.tryComplete(job));
-            onEnd.forEach(l -> l.accept(job));
-        }));
+    /** @param job the job as now stored: its outcome is committed */
+    private void ended(Job job) {
+        // only sync job-API callers wait (awaitEnd); nobody waits for a batch item
+        if (!"batch_item".equals(job.kind())) signals.publishDone(job.id());
+        List<Promise<Job>> local = waiters.remove(job.id());
+        if (local != null) local.forEach(p -> p.tryComplete(job));
+        onEnd.forEach(l -> l.accept(job));
     }
 
     private void wakeWaiters(String jobId) {
@@ -227,11 +244,14 @@ public final class JobEngine {
         Promise<Job> p = Promise.promise();
         waiters.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(p);
         long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> p.tryComplete(null));
-        blocking(() -> store.find(jobId)).onComplete(ar -> {
-            if (ar.failed()) p.tryFail(ar.cause());
-            else if (ar.result().isEmpty()) p.tryFail(ApiException.notFound("Job " + jobId + " not found."));
-            else if (ar.result().get().status().terminal()) p.tryComplete(ar.result().get());
-        });
+        // registered before this check, so a job running here cannot end unnoticed; any other job may have ended already
+        if (!running.contains(jobId)) {
+            blocking(() -> store.find(jobId)).onComplete(ar -> {
+                if (ar.failed()) p.tryFail(ar.cause());
+                else if (ar.result().isEmpty()) p.tryFail(ApiException.notFound("Job " + jobId + " not found."));
+                else if (ar.result().get().status().terminal()) p.tryComplete(ar.result().get());
+            });
+        }
         return p.future().andThen(x -> {
             vertx.cancelTimer(timer);
             List<Promise<Job>> list = waiters.get(jobId);

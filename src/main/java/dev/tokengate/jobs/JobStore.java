@@ -38,6 +38,18 @@ public interface JobStore {
     /** Back to pending, due at {@code runAfter}, keeping the error that caused the retry. */
     boolean retryLater(String id, String owner, long runAfter, Job.Outcome lastError, long now);
 
+    /**
+     * How an attempt of a leased job ended: {@code status} COMPLETED or FAILED ends it ({@link #complete},
+     * {@link #fail}); PENDING queues it again at {@code runAfter} ({@link #retryLater}).
+     */
+    record Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now) {}
+
+    /**
+     * Group commit: inserts {@code jobs} and applies {@code finishes} (each only while its owner holds the lease) in one
+     * transaction. When an insert fails nothing is written and it throws. Returns, per finish, whether it applied.
+     */
+    boolean[] write(List<Job> jobs, List<Finish> finishes);
+
     /** Jobs that ended but whose callback was not delivered yet, earliest ended first. */
     List<Job> pendingCallbacks(int limit);
 

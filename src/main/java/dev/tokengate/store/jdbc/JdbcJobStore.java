@@ -105,6 +105,42 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public boolean[] write(List<Job> jobs, List<Finish> finishes) {
+        boolean[] applied = new boolean[finishes.size()];
+        sql.inTransaction(c -> {
+            if (!jobs.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(q.insert())) {
+                    Sql.batch(ps, jobs.stream().map(JdbcJobStore::row).toList(), 1000);
+                }
+            }
+            applyFinishes(c, finishes, JobStatus.COMPLETED, q.complete(), applied);
+            applyFinishes(c, finishes, JobStatus.FAILED, q.fail(), applied);
+            applyFinishes(c, finishes, JobStatus.PENDING, q.retryLater(), applied);
+        });
+        return applied;
+    }
+
+    /** One batched statement for the finishes of one kind; marks those that matched their row. */
+    private static void applyFinishes(Connection c, List<Finish> finishes, JobStatus status, String statement, boolean[] applied)
+            throws SQLException {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < finishes.size(); i++) if (finishes.get(i).status() == status) at.add(i);
+        if (at.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i : at) {
+                Finish f = finishes.get(i);
+                Job.Outcome o = f.outcome();
+                Sql.bind(ps, status == JobStatus.PENDING
+                        ? new Object[]{f.runAfter(), o.error(), o.errorCode(), o.errorStatus(), f.now(), f.id(), f.owner()}
+                        : finish(f.id(), f.owner(), o, f.now()));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < at.size(); k++) applied[at.get(k)] = counts[k] == 1;
+        }
+    }
+
+    @Override
     public List<Job> pendingCallbacks(int limit) {
         return sql.list(q.pendingCallbacks(), JdbcJobStore::job, limit);
     }

@@ -103,6 +103,18 @@ public final class MemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean[] write(List<Job> list, List<Finish> finishes) {
+        if (!list.isEmpty()) insert(list);
+        boolean[] applied = new boolean[finishes.size()];
+        for (int i = 0; i < applied.length; i++) {
+            Finish f = finishes.get(i);
+            applied[i] = f.status() == JobStatus.PENDING ? retryLater(f.id(), f.owner(), f.runAfter(), f.outcome(), f.now())
+                    : finish(f.id(), f.owner(), f.status(), f.outcome(), f.now());
+        }
+        return applied;
+    }
+
+    @Override
     public synchronized List<Job> pendingCallbacks(int limit) {
         return jobs.values().stream().filter(j -> "pending".equals(j.callbackStatus().state()))
                 .sorted(Comparator.comparing(Job::completedAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Job::id))
