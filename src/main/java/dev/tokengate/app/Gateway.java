@@ -20,6 +20,7 @@ import dev.tokengate.callbacks.CallbackSender;
 import dev.tokengate.jobs.JobCallbacks;
 import dev.tokengate.jobs.JobEngine;
 import dev.tokengate.jobs.JobRunner;
+import dev.tokengate.jobs.JobSlots;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.Json;
@@ -101,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
             User adminUser = accounts.ensureAdminUser();
-            ModelCatalog catalog = new ModelCatalog(config.models(), env);
+            ModelCatalog catalog = new ModelCatalog(config.models(), env, config.jobs().maxConcurrencyPerDeployment());
             OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream(), tracing);
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
@@ -118,7 +119,8 @@ public final class Gateway implements AutoCloseable {
             ResponseCaching caching = new ResponseCaching(chat, accounting.responseCache(), accounting.accounting(), config.billing());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
             JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, caching),
-                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs(), tracing);
+                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs(), tracing,
+                    new JobSlots(catalog));
             JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
             jobCallbacks.attach(engine);
             JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);

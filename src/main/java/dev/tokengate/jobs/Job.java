@@ -47,8 +47,8 @@ public record Job(String id, String userId, String kind, String batchId, String 
     public Job after(JobStore.Finish f) {
         if (f.status() == JobStatus.PENDING) {
             return new Job(id, userId, kind, batchId, customId, JobStatus.PENDING, model, request, outputSchema, cacheTtlSeconds,
-                    idempotencyKey, callback, attempts, null, null, f.runAfter(), f.outcome(), callbackStatus, createdAt, f.now(),
-                    completedAt);
+                    idempotencyKey, callback, f.putBack() ? attempts - 1 : attempts, null, null, f.runAfter(),
+                    f.putBack() ? outcome : f.outcome(), callbackStatus, createdAt, f.now(), completedAt);
         }
         CallbackStatus cb = callback == null ? callbackStatus
                 : new CallbackStatus("pending", callbackStatus.attempts(), callbackStatus.statusCode(), callbackStatus.error(),

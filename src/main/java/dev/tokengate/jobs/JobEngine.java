@@ -6,6 +6,7 @@ import dev.tokengate.accounts.User;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
+import dev.tokengate.pipeline.DeploymentSlots;
 import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * leased to this instance and start at once, the rest wait in the queue. Free slots claim due jobs (also those whose
  * worker died: their lease expired). Leases are renewed while jobs run. Callers waiting for a job are woken when it
  * ends: in-process at once, on other instances through {@link JobSignals}. Inserts, outcomes and claims go through
- * one {@link JobWriter}, which commits whatever is queued as one group.
+ * one {@link JobWriter}, which commits whatever is queued as one group. A job starts only while its model has room
+ * under its deployments' {@code max_concurrency} ({@link JobSlots}); the others stay queued.
  */
 public final class JobEngine {
     private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
     private static final long SCAN_INTERVAL_MS = 1000;
+    /** A job put back because every deployment it could use was full waits this long before it is claimed again. */
+    private static final long WAIT_FOR_SLOT_MS = 1000;
 
     private final Vertx vertx;
     private final JobStore store;
@@ -42,6 +46,7 @@ public final class JobEngine {
     private final JobSignals signals;
     private final InstantSource clock;
     private final Function<String, Future<User>> users;
+    private final JobSlots slots;
     private final int capacity;
     private final long leaseMs;
     private final int maxAttempts;
@@ -52,6 +57,8 @@ public final class JobEngine {
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
     /** Set when due jobs may be waiting in the store; a slot freed by a finished job claims only then. */
     private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
+    /** Set while a claim by model left a model without room and its jobs may be queued: a freed slot claims then. */
+    private final AtomicBoolean waitingForRoom = new AtomicBoolean();
     /** Jobs running here: a caller waiting for one of them is woken when it ends, without reading the store first. */
     private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final JobWriter writer;
@@ -68,8 +75,14 @@ public final class JobEngine {
 
     public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
                      Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing) {
+        this(vertx, store, runner, signals, clock, users, config, tracing, JobSlots.unbounded());
+    }
+
+    public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
+                     Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing, JobSlots slots) {
         this.vertx = vertx;
         this.tracing = tracing;
+        this.slots = slots;
         this.store = store;
         this.runner = runner;
         this.signals = signals;
@@ -117,19 +130,31 @@ public final class JobEngine {
         }
     }
 
-    /** Stores the jobs (one transaction), then starts those that fit in free slots. */
+    /** Stores the jobs (one transaction), then starts those that fit in free slots and their model's room. */
     public Future<List<Job>> submit(List<Job> jobs) {
         int take = reserve(jobs.size());
         long now = clock.millis();
         List<Job> stored = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) stored.add(i < take ? jobs.get(i).leasedTo(owner, now + leaseMs) : jobs.get(i));
-        for (int i = 0; i < take; i++) running.add(stored.get(i).id());
+        List<Job> leased = new ArrayList<>(take);
+        for (Job job : jobs) {
+            if (leased.size() < take && slots.tryStart(job.model())) {
+                leased.add(job.leasedTo(owner, now + leaseMs));
+                stored.add(leased.getLast());
+            } else {
+                stored.add(job);
+            }
+        }
+        busy.addAndGet(leased.size() - take);
+        leased.forEach(j -> running.add(j.id()));
         return writer.insert(stored).map(v -> stored).onFailure(e -> {
-            busy.addAndGet(-take);
-            for (int i = 0; i < take; i++) running.remove(stored.get(i).id());
+            busy.addAndGet(-leased.size());
+            leased.forEach(j -> {
+                running.remove(j.id());
+                slotFreed(j.model());
+            });
         }).onSuccess(list -> {
-            for (int i = 0; i < take; i++) execute(list.get(i));
-            if (take < list.size()) {
+            leased.forEach(this::execute);
+            if (leased.size() < list.size()) {
                 signals.publishQueued();
                 wakeQueued();
             }
@@ -156,6 +181,12 @@ public final class JobEngine {
         wake();
     }
 
+    /** A job of the model no longer holds a slot: a model a claim found without room may have room now. */
+    private void slotFreed(String model) {
+        slots.ended(model, 1);
+        if (waitingForRoom.get()) maybeQueued.set(true);
+    }
+
     /** Claims due jobs into free slots. Never runs two claims at once; a wake during a claim triggers one more. */
     void wake() {
         if (stopped || !maybeQueued.get()) return;
@@ -169,19 +200,66 @@ public final class JobEngine {
             return;
         }
         long now = clock.millis();
+        boolean byModel = slots.limits(free);
         // cleared before the claim: work queued while it runs sets it again
         maybeQueued.set(false);
-        writer.claim(owner, now, now + leaseMs, free).onComplete(ar -> {
-            List<Job> got = ar.succeeded() ? ar.result() : List.of();
+        // set during a claim by model too, so a slot freed while it runs is not missed
+        if (byModel) waitingForRoom.set(true);
+        writer.run(() -> byModel ? claimByModel(now, free) : claimAny(now, free)).onComplete(ar -> {
+            List<Job> got = ar.succeeded() ? ar.result().jobs() : List.of();
             if (ar.failed()) LOG.warn("claiming jobs failed: {}", ar.cause().getMessage());
             // a full claim may have left more behind; a failed one is tried again
             if (got.size() == free || ar.failed()) maybeQueued.set(true);
+            waitingForRoom.set(ar.succeeded() && ar.result().heldBack());
             busy.addAndGet(got.size() - free);
             got.forEach(j -> running.add(j.id()));
             claiming.set(false);
             got.forEach(this::execute);
             if (wakeAgain.getAndSet(false) || (got.size() == free && ar.succeeded())) wake();
         });
+    }
+
+    /**
+     * The jobs a claim leased; {@code heldBack} when a model had less room than the claim could have taken, so due jobs
+     * of it may still be queued (claimed again once one of its slots frees up).
+     */
+    private record Claimed(List<Job> jobs, boolean heldBack) {}
+
+    /** Runs on the writer's thread. */
+    private Claimed claimAny(long now, int free) {
+        List<Job> got = store.claim(owner, now, now + leaseMs, free);
+        got.forEach(j -> slots.started(j.model()));
+        return new Claimed(got, false);
+    }
+
+    /** Claims model by model, each at most its room, so a model without room blocks no other. Runs on the writer's thread. */
+    private Claimed claimByModel(long now, int free) {
+        List<Job> got = new ArrayList<>();
+        boolean heldBack = false;
+        for (String model : slots.claimOrder()) {
+            int wanted = free - got.size();
+            int room = slots.take(model, wanted);
+            if (room == 0) {
+                heldBack = true;
+                continue;
+            }
+            List<Job> some = List.of();
+            try {
+                some = store.claim(owner, now, now + leaseMs, room, model);
+            } catch (RuntimeException e) {
+                // what was claimed already must still run
+                LOG.warn("claiming jobs of {} failed: {}", model, e.getMessage());
+                heldBack = true;
+                break;
+            } finally {
+                slots.ended(model, room - some.size());
+            }
+            // it took all its room and might have taken more
+            if (some.size() == room && room < wanted) heldBack = true;
+            got.addAll(some);
+            if (got.size() == free) break;
+        }
+        return new Claimed(got, heldBack);
     }
 
     /** Runs one leased job (its slot is already counted), after its queue wait is traced. */
@@ -195,10 +273,14 @@ public final class JobEngine {
     /** Runs one leased job and records how it ended. */
     private void run(Job job) {
         users.apply(job.userId()).compose(user -> runner.run(job, user)).onComplete(ar -> {
+            slotFreed(job.model());
             long now = clock.millis();
             JobStore.Finish finish;
             if (ar.succeeded()) {
                 finish = new JobStore.Finish(job.id(), owner, JobStatus.COMPLETED, ar.result(), job.runAfter(), now);
+            } else if (DeploymentSlots.isAllBusy(ar.cause())) {
+                // it never reached an upstream: back in the queue without spending the attempt
+                finish = JobStore.Finish.putBack(job.id(), owner, now + WAIT_FOR_SLOT_MS, now);
             } else {
                 ApiException e = ar.cause() instanceof JobRunner.PermanentFailure p ? p.error() : asApi(ar.cause());
                 boolean retry = !(ar.cause() instanceof JobRunner.PermanentFailure) && e.kind().retryable() && job.attempts() < maxAttempts;
@@ -212,13 +294,16 @@ public final class JobEngine {
             writer.finish(finish).onComplete(stored -> {
                 busy.decrementAndGet();
                 running.remove(job.id());
+                boolean applied = stored.succeeded() && stored.result();
                 if (stored.failed()) LOG.warn("recording job {} failed: {}", job.id(), stored.cause().getMessage());
-                if (stored.succeeded() && stored.result() && ends) ended(job.after(finish));
-                // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry
-                if (stored.succeeded() && stored.result() && !ends) wakeWaiters(job.id());
-                if (!ends) vertx.setTimer(Math.max(1, backoffMillis(job.attempts(), null)), t -> wakeQueued());
+                if (applied && ends) ended(job.after(finish));
+                // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry; a job
+                // put back only waits for a slot, so its callers keep waiting for its end
+                if (applied && !ends && !finish.putBack()) wakeWaiters(job.id());
+                // the job is due again at runAfter: claim then (the periodic scan would catch it too)
+                if (!ends) vertx.setTimer(Math.max(1, finish.runAfter() - clock.millis()), t -> wakeQueued());
                 // the store refused the outcome (the lease moved on, or it failed): let the scan find what is due
-                if (stored.failed() || !stored.result()) maybeQueued.set(true);
+                if (!applied) maybeQueued.set(true);
                 wake();
             });
         });

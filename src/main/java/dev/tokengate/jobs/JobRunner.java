@@ -51,7 +51,7 @@ public final class JobRunner {
             return Future.failedFuture(new PermanentFailure(e));
         }
         String cacheKey = job.cacheTtlSeconds() == null ? null : cacheKey(job.userId(), request);
-        Caller caller = Caller.background(user, job.id());
+        Caller caller = Caller.queuedJob(user, job.id());
         if (cacheKey == null) return call(job, caller, request, null);
         // a hit is recorded in the ledger as a cache hit (see ResponseCaching), never charged upstream tokens
         return cache.hit(caller, cacheKey, false).compose(hit -> hit == null ? call(job, caller, request, cacheKey)

@@ -22,6 +22,15 @@ public interface JobStore {
      */
     List<Job> claim(String owner, long now, long leaseUntil, int limit);
 
+    /** As {@link #claim(String, long, long, int)}, only jobs of {@code model}. */
+    List<Job> claim(String owner, long now, long leaseUntil, int limit, String model);
+
+    /**
+     * Back to pending, due at {@code runAfter}, and the attempt the claim counted is taken back: the job never reached
+     * an upstream (every deployment it could use was full).
+     */
+    boolean putBack(String id, String owner, long runAfter, long now);
+
     /** Extends the leases of every job {@code owner} holds. */
     int renewLeases(String owner, long leaseUntil, long now);
 
@@ -40,9 +49,19 @@ public interface JobStore {
 
     /**
      * How an attempt of a leased job ended: {@code status} COMPLETED or FAILED ends it ({@link #complete},
-     * {@link #fail}); PENDING queues it again at {@code runAfter} ({@link #retryLater}).
+     * {@link #fail}); PENDING queues it again at {@code runAfter} ({@link #retryLater}), or, with {@code putBack}, without
+     * the attempt and keeping the last outcome ({@link #putBack}; {@code outcome} is then null).
      */
-    record Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now) {}
+    record Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now, boolean putBack) {
+        public Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now) {
+            this(id, owner, status, outcome, runAfter, now, false);
+        }
+
+        /** The job never reached an upstream (every deployment it could use was full): {@link #putBack}. */
+        public static Finish putBack(String id, String owner, long runAfter, long now) {
+            return new Finish(id, owner, JobStatus.PENDING, null, runAfter, now, true);
+        }
+    }
 
     /**
      * Group commit: inserts {@code jobs} and applies {@code finishes} (each only while its owner holds the lease) in one

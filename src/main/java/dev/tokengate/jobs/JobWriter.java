@@ -6,15 +6,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit of the job queue's writes. Submitted jobs, finished attempts and claims queue here; one thread takes
- * everything queued, writes the inserts and finishes in one transaction ({@link JobStore#write}), then runs the claim,
- * and only then answers each caller on its own context. So nothing is answered before it is durable, PostgreSQL commits
+ * Group commit of the job queue's writes. Submitted jobs, finished (or put back) attempts and claims queue here; one
+ * thread takes everything queued, writes the inserts and finishes in one transaction ({@link JobStore#write}), then
+ * runs the tasks (the engine's claims), and only then answers each caller on its own context. So nothing is answered before it is durable, PostgreSQL commits
  * (and syncs its log) once per group instead of once per job, and SQLite's single writer lock is never fought over
  * by the queue's own transactions (a loser would sleep in its busy handler).
  */
@@ -22,13 +23,21 @@ final class JobWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JobWriter.class);
     private static final int MAX_GROUP = 1000;
 
-    private sealed interface Op permits Insert, Change, Claim, Stop {}
+    private sealed interface Op permits Insert, Change, Task, Stop {}
 
     private record Insert(List<Job> jobs, Context ctx, Promise<Void> done) implements Op {}
 
     private record Change(JobStore.Finish finish, Context ctx, Promise<Boolean> done) implements Op {}
 
-    private record Claim(String owner, long now, long leaseUntil, int limit, Context ctx, Promise<List<Job>> done) implements Op {}
+    private record Task<T>(Callable<T> work, Context ctx, Promise<T> done) implements Op {
+        void run() {
+            try {
+                answer(ctx, done, work.call());
+            } catch (Exception e) {
+                fail(ctx, done, e);
+            }
+        }
+    }
 
     private record Stop() implements Op {}
 
@@ -50,17 +59,20 @@ final class JobWriter {
         return p.future();
     }
 
-    /** Applies the finish if its owner still holds the lease; true when it did. */
+    /** Applies the finish (or put-back) if its owner still holds the lease; true when it did. */
     Future<Boolean> finish(JobStore.Finish finish) {
         Promise<Boolean> p = Promise.promise();
         queue.add(new Change(finish, vertx.getOrCreateContext(), p));
         return p.future();
     }
 
-    /** {@link JobStore#claim}, after the writes queued before it. */
-    Future<List<Job>> claim(String owner, long now, long leaseUntil, int limit) {
-        Promise<List<Job>> p = Promise.promise();
-        queue.add(new Claim(owner, now, leaseUntil, limit, vertx.getOrCreateContext(), p));
+    /**
+     * Runs the work (a claim) on the writer's thread after the writes queued before it, so the queue's own statements
+     * never wait on each other for SQLite's writer lock.
+     */
+    <T> Future<T> run(Callable<T> work) {
+        Promise<T> p = Promise.promise();
+        queue.add(new Task<>(work, vertx.getOrCreateContext(), p));
         return p.future();
     }
 
@@ -97,12 +109,12 @@ final class JobWriter {
     private void write(List<Op> group) {
         List<Insert> inserts = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
-        List<Claim> claims = new ArrayList<>();
+        List<Task<?>> tasks = new ArrayList<>();
         for (Op op : group) {
             switch (op) {
                 case Insert i -> inserts.add(i);
                 case Change c -> changes.add(c);
-                case Claim c -> claims.add(c);
+                case Task<?> t -> tasks.add(t);
                 case Stop s -> { }
             }
         }
@@ -124,13 +136,7 @@ final class JobWriter {
                 }
             }
         }
-        for (Claim c : claims) {
-            try {
-                answer(c.ctx(), c.done(), store.claim(c.owner(), c.now(), c.leaseUntil(), c.limit()));
-            } catch (RuntimeException e) {
-                fail(c.ctx(), c.done(), e);
-            }
-        }
+        tasks.forEach(Task::run);
     }
 
     private static <T> void answer(Context ctx, Promise<T> p, T value) {

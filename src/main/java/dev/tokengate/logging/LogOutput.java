@@ -76,7 +76,11 @@ public final class LogOutput {
                 TARGET.println(LogLine.format(Level.WARN, "tokengate.log",
                         "dropped " + dropped + " log lines: the log output could not keep up", List.of(), null));
             }
-            for (String line : lines) TARGET.println(line);
+            // one write for the whole batch: println on standard error flushes (a system call) per line
+            StringBuilder all = new StringBuilder(lines.size() * 256);
+            for (String line : lines) all.append(line).append(System.lineSeparator());
+            byte[] bytes = all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            TARGET.write(bytes, 0, bytes.length);
             TARGET.flush();
         }
     }

@@ -10,10 +10,21 @@ import java.util.function.Consumer;
  * @param keyId   the API key the limits count against ("admin" for the admin key); null for work without a key (jobs),
  *                which is billed but not rate limited
  * @param headers receives response headers (the rate-limit headers) before the response starts
+ * @param queued  whether this is queued work (a job or batch item attempt), bounded per deployment by
+ *                {@link DeploymentSlots}
  */
-public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
-    /** Work the gateway runs on a user's behalf without a client waiting on a key (a job attempt). */
+public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers, boolean queued) {
+    public Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
+        this(user, keyId, requestId, headers, false);
+    }
+
+    /** Work the gateway runs on a user's behalf without a client waiting on a key. */
     public static Caller background(User user, String requestId) {
         return new Caller(user, null, requestId, h -> {});
+    }
+
+    /** An attempt of a queued job (or batch item). */
+    public static Caller queuedJob(User user, String jobId) {
+        return new Caller(user, null, jobId, h -> {}, true);
     }
 }
