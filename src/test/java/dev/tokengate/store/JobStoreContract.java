@@ -454,6 +454,67 @@ abstract class JobStoreContract {
         assertThat(store.find("job_1")).contains(done);
     }
 
+    // ---- group writes
+
+    @Test
+    void groupWriteInsertsAndAppliesEachFinishOnlyForItsLeaseOwner() {
+        store.insert(List.of(withCallback("job_done", T0), job("job_failed", T0), job("job_retry", T0), job("job_waiting", T0),
+                job("job_stolen", T0)));
+        List<Job> claimed = store.claim("owner_a", T0, T0 + LEASE, 5);
+        Job fresh = job("job_new", T0 + 1).leasedTo("owner_a", T0 + 1 + LEASE);
+        List<JobStore.Finish> finishes = List.of(
+                new JobStore.Finish("job_done", "owner_a", JobStatus.COMPLETED, ANSWER, T0, T0 + 50),
+                new JobStore.Finish("job_failed", "owner_a", JobStatus.FAILED, OVERLOADED, T0, T0 + 50),
+                new JobStore.Finish("job_retry", "owner_a", JobStatus.PENDING, OVERLOADED, T0 + 2_000, T0 + 50),
+                JobStore.Finish.putBack("job_waiting", "owner_a", T0 + 1_000, T0 + 50),
+                new JobStore.Finish("job_stolen", "owner_b", JobStatus.COMPLETED, ANSWER, T0, T0 + 50));
+
+        boolean[] applied = store.write(List.of(fresh), finishes);
+
+        assertThat(applied).containsExactly(true, true, true, true, false);
+        assertThat(store.find("job_new")).contains(fresh);
+        assertThat(store.find("job_waiting").orElseThrow().attempts()).as("a put-back spends no attempt").isZero();
+        for (JobStore.Finish f : finishes.subList(0, 4)) {
+            Job before = claimed.stream().filter(j -> j.id().equals(f.id())).findFirst().orElseThrow();
+            // what the engine tells waiters and listeners without reading the job back
+            assertThat(store.find(f.id())).contains(before.after(f));
+        }
+        assertThat(store.find("job_stolen").orElseThrow().status()).isEqualTo(JobStatus.ASSIGNED);
+        assertThat(store.pendingCallbacks(10)).extracting(Job::id).containsExactly("job_done");
+    }
+
+    @Test
+    void groupWritePutBackKeepsTheLastErrorAndNeedsTheLease() {
+        store.insert(List.of(job("job_1", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+        store.retryLater("job_1", "owner_a", T0 + 10, OVERLOADED, T0 + 5);
+        Job again = store.claim("owner_a", T0 + 10, T0 + 10 + LEASE, 1).getFirst();
+        JobStore.Finish back = JobStore.Finish.putBack("job_1", "owner_a", T0 + 1_000, T0 + 20);
+
+        assertThat(store.write(List.of(), List.of(JobStore.Finish.putBack("job_1", "owner_b", T0 + 1_000, T0 + 20))))
+                .as("not the lease owner").containsExactly(false);
+        assertThat(store.write(List.of(), List.of(back))).containsExactly(true);
+
+        Job stored = store.find("job_1").orElseThrow();
+        assertThat(stored).isEqualTo(again.after(back));
+        assertThat(stored.attempts()).isEqualTo(1);
+        assertThat(stored.outcome().errorCode()).isEqualTo(OVERLOADED.errorCode());
+        assertThat(store.claim("owner_a", T0 + 999, T0 + LEASE, 1)).isEmpty();
+    }
+
+    @Test
+    void groupWriteWithAFailingInsertWritesNothing() {
+        store.insert(List.of(job("job_1", T0), job("job_2", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+
+        assertThatThrownBy(() -> store.write(List.of(job("job_3", T0), job("job_2", T0)),
+                List.of(new JobStore.Finish("job_1", "owner_a", JobStatus.COMPLETED, ANSWER, T0, T0 + 50))))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(store.find("job_3")).isEmpty();
+        assertThat(store.find("job_1").orElseThrow().status()).isEqualTo(JobStatus.ASSIGNED);
+    }
+
     // ---- callbacks
 
     @Test

@@ -117,6 +117,19 @@ public final class MemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean[] write(List<Job> list, List<Finish> finishes) {
+        if (!list.isEmpty()) insert(list);
+        boolean[] applied = new boolean[finishes.size()];
+        for (int i = 0; i < applied.length; i++) {
+            Finish f = finishes.get(i);
+            if (f.putBack()) applied[i] = putBack(f.id(), f.owner(), f.runAfter(), f.now());
+            else if (f.status() == JobStatus.PENDING) applied[i] = retryLater(f.id(), f.owner(), f.runAfter(), f.outcome(), f.now());
+            else applied[i] = finish(f.id(), f.owner(), f.status(), f.outcome(), f.now());
+        }
+        return applied;
+    }
+
+    @Override
     public synchronized List<Job> pendingCallbacks(int limit) {
         return jobs.values().stream().filter(j -> "pending".equals(j.callbackStatus().state()))
                 .sorted(Comparator.comparing(Job::completedAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Job::id))
