@@ -60,7 +60,10 @@ public final class JobRunner {
         }
         JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
         long start = System.nanoTime();
-        return attempt(Caller.background(user, job.id()), request, schema, true).map(served -> {
+        // the charge is made durable before the outcome can be stored: a crash in between re-runs the job, and the
+        // re-run's charge has the same usage id (Caller.job), so the ledger takes it once
+        return attempt(Caller.job(user, job.id()), request, schema, true)
+                .compose(served -> chat.settlementsWritten().map(served)).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
             Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), Json.text(ChatEncoder.response(r)), null, null,

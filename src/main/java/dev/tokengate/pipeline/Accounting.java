@@ -23,6 +23,11 @@ public interface Accounting extends AutoCloseable {
         void finish(Deployment servedBy, Usage usage, int status, boolean stream);
     }
 
+    /** Completes when every ticket finished so far is durably settled (the ledger is written behind). */
+    default Future<Void> settlementsWritten() {
+        return Future.succeededFuture();
+    }
+
     Ticket NO_TICKET = (servedBy, usage, status, stream) -> {};
 
     /** No limits and no billing. */
