@@ -25,7 +25,8 @@ db_args=()
 TOKENGATE_ADMIN_KEY="$key" TOKENGATE_LOG_LEVEL="warn" "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC -cp "${SOAK_CLASSES:+$SOAK_CLASSES:}$work/gw.jar" dev.tokengate.app.Main serve \
   --host 127.0.0.1 --port "$port" --data-dir "$work/data" --config "$work/config.yaml" "${db_args[@]}" > "$work/gateway.log" 2>&1 &
 gw=$!
-trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() { kill "$gw" 2>/dev/null; wait "$gw" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 echo "| measure | value |"
 echo "| --- | --- |"
@@ -33,4 +34,6 @@ rc=0
 python3 "$bench/soak.py" "http://127.0.0.1:$port" "$key" "$gw" "${SOAK_MINUTES:-30}" "${SOAK_RATE:-4}" || rc=$?
 echo "gateway log lines at warn or above: $(grep -c '"level":"\(WARN\|ERROR\)"' "$work/gateway.log" || true)"
 grep '"level":"ERROR"' "$work/gateway.log" | head -5 || true
+trap - EXIT
+cleanup
 exit $rc
