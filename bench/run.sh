@@ -12,7 +12,7 @@
 #
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_LATENCY_SECONDS (5), BENCH_THROUGHPUT_SECONDS (10),
 # BENCH_WARMUP_SECONDS (40: the most a target is warmed; it stops earlier once its throughput stops climbing),
-# BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
+# BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, BENCH_SKIP_OFF=1 (no second gateway with accounting off), TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
 set -euo pipefail
 
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -105,7 +105,8 @@ fi
 UP_PORT=$(pick_port 18100)
 BARE_PORT=$(pick_port $((UP_PORT + 1)))
 GW_PORT=$(pick_port $((BARE_PORT + 1)))
-PK_PORT=$(pick_port $((GW_PORT + 1)))
+OFF_PORT=$(pick_port $((GW_PORT + 1)))
+PK_PORT=$(pick_port $((OFF_PORT + 1)))
 CHAT=/v1/chat/completions
 REQ='{"model":"bench-model","messages":[{"role":"user","content":"ping"}]}'
 
@@ -144,6 +145,18 @@ TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
   >"$work/tokengate.log" 2>&1 &
 GW_PID=$!; pids+=("$GW_PID")
 
+# the same gateway with accounting off (no balance, no ledger, no rate limits): issue 4 compares the two
+sed -e '/^rate_limits:/,$d' "$work/tokengate.yaml" >"$work/tokengate-off.yaml"
+printf 'billing:\n  enabled: false\n' >>"$work/tokengate-off.yaml"
+if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
+  say "starting Tokengate with accounting off on :$OFF_PORT"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
+    "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$jar" serve --host 127.0.0.1 --port "$OFF_PORT" --data-dir "$work/data-off" \
+    --config "$work/tokengate-off.yaml" >"$work/tokengate-off.log" 2>&1 &
+  OFF_PID=$!; pids+=("$OFF_PID")
+fi
+
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   say "starting Portkey $PORTKEY_VERSION on :$PK_PORT"
   node --require "$PORTKEY_SHIMS/bind-loopback.cjs" --require "$PORTKEY_SHIMS/mutable-fetch.cjs" "$PORTKEY_START" \
@@ -154,6 +167,7 @@ fi
 wait_ok 120 upstream "$UP_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$UP_PORT$CHAT"
 wait_ok 120 "bare hop" "$BARE_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$BARE_PORT$CHAT"
 wait_ok 120 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
+[ "${BENCH_SKIP_OFF:-0}" = 1 ] || wait_ok 120 "Tokengate (accounting off)" "$OFF_PID" "http://127.0.0.1:$OFF_PORT/ready"
 
 admin() { curl -sf --max-time 10 -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' "$@"; }
 user_json=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW_PORT/admin/v1/users") \
@@ -167,6 +181,15 @@ user_key=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' <<<"$key_json")
 admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' \
   "http://127.0.0.1:$GW_PORT/admin/v1/users/$user_id/balance/topup" >/dev/null || die "topping up the bench user failed"
 
+off_key=""
+if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
+  off_user=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$OFF_PORT/admin/v1/users" \
+    | sed -n 's/^{"id":"\([^"]*\)".*/\1/p') || die "creating the bench user (accounting off) failed"
+  off_key=$(admin -X POST -d '{"name":"bench"}' "http://127.0.0.1:$OFF_PORT/admin/v1/users/$off_user/keys" \
+    | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+  [ -n "$off_key" ] || die "no key in the admin answer (accounting off)"
+fi
+
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer not-a-key' \
   -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$GW_PORT$CHAT")
 [ "$status" = 401 ] || die "Tokengate answered $status to a wrong key: auth must be on"
@@ -178,6 +201,11 @@ URL[direct]="http://127.0.0.1:$UP_PORT$CHAT"; AUTH[direct]=sk-bench-upstream; HD
 URL[bare]="http://127.0.0.1:$BARE_PORT$CHAT"; AUTH[bare]=sk-bench-upstream; HDRS[bare]=""; PID[bare]=$BARE_PID
 URL[tokengate]="http://127.0.0.1:$GW_PORT$CHAT"; AUTH[tokengate]=$user_key; HDRS[tokengate]=""; PID[tokengate]=$GW_PID
 LABEL[direct]="upstream direct"; LABEL[bare]="bare Vert.x hop"; LABEL[tokengate]="Tokengate"
+if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
+  targets+=(off)
+  URL[off]="http://127.0.0.1:$OFF_PORT$CHAT"; AUTH[off]=$off_key; HDRS[off]=""; PID[off]=$OFF_PID
+  LABEL[off]="Tokengate, accounting off"
+fi
 LABEL[portkey]="Portkey $PORTKEY_VERSION"
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   targets+=(portkey)
@@ -304,6 +332,11 @@ result="$bench/results/$stamp.md"
   echo "The bare Vert.x hop (bench/proxy/BareProxy.java) forwards without auth, parsing or metrics: the floor for one JVM hop."
   echo
   echo "Tokengate's throughput is $(awk -v a="${M[tokengate,rps]}" -v b="${M[bare,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of the bare hop's."
+  if [ -n "${M[off,rps]:-}" ]; then
+    echo
+    echo "With accounting on (auth, rate limits, balance hold and settlement, ledger) Tokengate keeps $(awk -v a="${M[tokengate,rps]}" \
+      -v b="${M[off,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of its throughput with accounting off (issue 4: at least 80%)."
+  fi
   if [ -n "${M[portkey,rps]:-}" ]; then
     x=$(awk -v a="${M[tokengate,rps]}" -v b="${M[portkey,rps]}" 'BEGIN {printf "%.1f", a / b}')
     verdict=$(awk -v x="$x" 'BEGIN {print (x >= 20 ? "met" : "NOT met")}')

@@ -31,12 +31,19 @@ public final class Secrets {
         return HexFormat.of().formatHex(sha256(secret));
     }
 
-    public static byte[] sha256(String secret) {
+    /** One digest per thread: looking the algorithm up in the providers on every request showed in profiles. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    public static byte[] sha256(String secret) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     public static boolean constantTimeEquals(String a, String b) {

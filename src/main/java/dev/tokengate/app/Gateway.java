@@ -3,16 +3,17 @@ package dev.tokengate.app;
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.Authenticator;
 import dev.tokengate.accounts.User;
+import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.batches.OpenAiResultFiles;
 import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
-import dev.tokengate.cache.MessageCache;
 import dev.tokengate.pipeline.Attempts;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.provider.local.LocalEmbeddingProvider;
 import dev.tokengate.provider.simulated.SimulatedImageProvider;
 import dev.tokengate.callbacks.CallbackSender;
@@ -35,6 +36,7 @@ import dev.tokengate.provider.openai.OpenAiProvider;
 import dev.tokengate.provider.simulated.SimulatedProvider;
 import dev.tokengate.schema.JsonSchemas;
 import dev.tokengate.tokens.Tokenizer;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ResponseIds;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -53,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final Storage storage;
     private final JobEngine engine;
     private final AccountingSetup accounting;
+    private final Tracing tracing;
     private final int port;
     private final String adminKey;
     private final boolean adminKeyCreated;
@@ -60,9 +63,10 @@ public final class Gateway implements AutoCloseable {
     private final HttpApi.Deps deps;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, int port, String adminKey,
-                    boolean adminKeyCreated, HttpApi.Deps deps) {
+    private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, Tracing tracing, int port,
+                    String adminKey, boolean adminKeyCreated, HttpApi.Deps deps) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.deps = deps;
         this.storage = storage;
         this.engine = engine;
@@ -77,12 +81,18 @@ public final class Gateway implements AutoCloseable {
         return start(config, env, InstantSource.system());
     }
 
+    static {
+        VertxTuning.apply();
+    }
+
     public static Gateway start(GatewayConfig config, Map<String, String> env, InstantSource clock) {
         int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         Storage storage = null;
         AccountingSetup accounting = null;
+        Tracing tracing = Tracing.OFF;
         try {
+            tracing = Tracing.create(config.tracing());
             storage = Storage.open(config.storage(), 16);
             AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
                     : AdminKeyFile.loadOrCreate(config.storage().dataDir());
@@ -92,22 +102,23 @@ public final class Gateway implements AutoCloseable {
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
             User adminUser = accounts.ensureAdminUser();
             ModelCatalog catalog = new ModelCatalog(config.models(), env);
-            OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream());
+            OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream(), tracing);
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
                     "openai", openai,
-                    "anthropic", new AnthropicProvider(vertx, config.upstream(), clock));
+                    "anthropic", new AnthropicProvider(vertx, config.upstream(), clock, tracing));
             var routing = config.routing();
             Attempts attempts = new Attempts(vertx, new DeploymentHealth(clock, routing.breakerFailures(), routing.breakerOpenSeconds() * 1000L),
-                    metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()));
-            MediaService media = new MediaService(catalog,
-                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
-                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts);
+                    metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()), tracing);
             accounting = AccountingSetup.open(vertx, config, storage, clock);
+            MediaService media = new MediaService(vertx, catalog,
+                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts, accounting.accounting());
             ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts, accounting.accounting());
+            ResponseCaching caching = new ResponseCaching(chat, accounting.responseCache(), accounting.accounting(), config.billing());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
-            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
-                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs());
+            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, caching),
+                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs(), tracing);
             JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
             jobCallbacks.attach(engine);
             JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);
@@ -120,14 +131,16 @@ public final class Gateway implements AutoCloseable {
             HttpApi.Deps deps = new HttpApi.Deps(config, chat, catalog, accounts, new RequestAuth(authenticator, adminUser),
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
                     media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
-                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()));
+                    new ResponseService(vertx, storage.responses, clock, ResponseIds.random()),
+                    new AnthropicBatches(batches, batchFactory), caching, tracing);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
             warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
-            return new Gateway(vertx, storage, engine, accounting, port, admin.key(), admin.created(), deps);
+            return new Gateway(vertx, storage, engine, accounting, tracing, port, admin.key(), admin.created(), deps);
         } catch (RuntimeException e) {
+            tracing.close();
             if (accounting != null) accounting.close();
             if (storage != null) storage.close();
             vertx.close();
@@ -207,5 +220,7 @@ public final class Gateway implements AutoCloseable {
         await(vertx.close());
         accounting.close();
         storage.close();
+        // last, so the spans of everything that ended while closing are exported too
+        tracing.close();
     }
 }

@@ -11,6 +11,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        VertxTuning.apply();
         TokengateCommand root = new TokengateCommand(System.getenv(), Path.of("").toAbsolutePath(), interactive());
         int code = Cli.commandLine(root, new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
         // a started gateway keeps the process alive on its own threads until it is stopped

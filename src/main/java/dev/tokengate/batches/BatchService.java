@@ -119,6 +119,17 @@ public final class BatchService {
         })).onSuccess(b -> scheduleCheck(b.id()));
     }
 
+    /** Deletes the user's ended batch and its items; an active one is a 400 (cancel it first). */
+    public Future<Void> delete(String userId, String api, String id) {
+        return get(userId, api, id).compose(b -> blocking(() -> {
+            if (b.status().active()) {
+                throw ApiException.invalid(null, "Batch '" + id + "' is still processing; cancel it and wait until it has ended before deleting it.");
+            }
+            if (!store.deleteEnded(id)) throw ApiException.notFound("No batch found with id '" + id + "'.");
+            return null;
+        }));
+    }
+
     private void scheduleCheck(String batchId) {
         if (checksScheduled.add(batchId)) {
             vertx.setTimer(CHECK_DELAY_MS, t -> {

@@ -43,4 +43,7 @@ public interface BatchStore {
     List<String> activeBatchIds(int limit);
 
     void recordCallback(String id, Job.CallbackStatus status, long now);
+
+    /** Deletes a batch that has ended, with its items, in one transaction. False when it is unknown or still active. */
+    boolean deleteEnded(String id);
 }

@@ -144,16 +144,25 @@ public final class LocalBalances implements Balances {
 
     private Future<Live> live(String userId) {
         Future<Live> known = live.get(userId);
-        if (known != null) return known;
+        if (known != null) return joined(known);
+        // a promise of no context: requests that find it finished go on on their own context
         Promise<Live> loading = Promise.promise();
         Future<Live> raced = live.putIfAbsent(userId, loading.future());
-        if (raced != null) return raced;
+        if (raced != null) return joined(raced);
         vertx.executeBlocking(() -> new Live(store.open(userId, policy.newUserCreditMicros(), policy.unlimited(userId),
                 clock.millis())), false).onComplete(ar -> {
             if (ar.failed()) live.remove(userId, loading.future());
             loading.handle(ar);
         });
         return loading.future();
+    }
+
+    /**
+     * A load that another request started completes on that request's Vert.x context; a request joining it must go on
+     * on its own context (where its request id for logs and its trace context live). A finished load goes on at once.
+     */
+    private <T> Future<T> joined(Future<T> shared) {
+        return shared.isComplete() ? shared : Future.fromCompletionStage(shared.toCompletionStage(), vertx.getOrCreateContext());
     }
 
     private <T> Future<T> onContext(CompletableFuture<T> f) {

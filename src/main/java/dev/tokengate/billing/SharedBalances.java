@@ -1,6 +1,7 @@
 package dev.tokengate.billing;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.List;
@@ -103,13 +104,25 @@ public final class SharedBalances implements Balances {
 
     private Future<Boolean> opened(String userId) {
         Future<Boolean> known = opened.get(userId);
-        if (known != null) return known;
-        Future<Boolean> f = vertx.executeBlocking(() -> store.open(userId, policy.newUserCreditMicros(),
-                policy.unlimited(userId), clock.millis()).unlimited(), false);
-        Future<Boolean> raced = opened.putIfAbsent(userId, f);
-        if (raced != null) return raced;
-        f.onFailure(e -> opened.remove(userId, f));
-        return f;
+        if (known != null) return joined(known);
+        // a promise of no context (an executeBlocking future would run every later request's callbacks on this one's)
+        Promise<Boolean> opening = Promise.promise();
+        Future<Boolean> raced = opened.putIfAbsent(userId, opening.future());
+        if (raced != null) return joined(raced);
+        vertx.executeBlocking(() -> store.open(userId, policy.newUserCreditMicros(), policy.unlimited(userId), clock.millis()).unlimited(),
+                false).onComplete(ar -> {
+                    if (ar.failed()) opened.remove(userId, opening.future());
+                    opening.handle(ar);
+                });
+        return opening.future();
+    }
+
+    /**
+     * A load that another request started completes on that request's Vert.x context; a request joining it must go on
+     * on its own context (where its request id for logs and its trace context live). A finished load goes on at once.
+     */
+    private <T> Future<T> joined(Future<T> shared) {
+        return shared.isComplete() ? shared : Future.fromCompletionStage(shared.toCompletionStage(), vertx.getOrCreateContext());
     }
 
     private <T> Future<T> onContext(CompletableFuture<T> f) {

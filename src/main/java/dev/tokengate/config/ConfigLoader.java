@@ -115,7 +115,11 @@ public final class ConfigLoader {
                 "TOKENGATE_PORT", "server.port",
                 "TOKENGATE_DATA_DIR", "storage.data_dir",
                 "TOKENGATE_DB_URL", "storage.db_url",
-                "TOKENGATE_REDIS_URL", "redis.url");
+                "TOKENGATE_REDIS_URL", "redis.url",
+                "TOKENGATE_TRACING_ENABLED", "tracing.enabled",
+                "TOKENGATE_OTLP_ENDPOINT", "tracing.otlp_endpoint",
+                "TOKENGATE_SERVICE_NAME", "tracing.service_name",
+                "TOKENGATE_TRACING_SAMPLE_RATIO", "tracing.sample_ratio");
         names.forEach((var, path) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) set(root, path, v);
@@ -218,7 +222,22 @@ public final class ConfigLoader {
         }
         return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, routing, adminKey,
                 billing(root.path("billing"), f, models), rateLimits(root.path("rate_limits"), f, tiers.keySet()),
-                redis(root.path("redis"), f));
+                redis(root.path("redis"), f), tracing(root.path("tracing"), f));
+    }
+
+    private static GatewayConfig.Tracing tracing(JsonNode t, Fields f) {
+        boolean enabled = f.bool(t, "tracing.enabled");
+        String endpoint = f.string(t, "tracing.otlp_endpoint", false).trim();
+        try {
+            URI uri = URI.create(endpoint);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("tracing.otlp_endpoint (TOKENGATE_OTLP_ENDPOINT): not an http(s) URL: '" + masked(endpoint) + "'");
+        }
+        return new GatewayConfig.Tracing(enabled, endpoint, f.string(t, "tracing.service_name", false).trim(),
+                f.ratio(t, "tracing.sample_ratio"));
     }
 
     private static GatewayConfig.Billing billing(JsonNode b, Fields f, List<GatewayConfig.Model> models) {
@@ -232,7 +251,8 @@ public final class ConfigLoader {
             caps.put(e.getKey(), f.integer(b.path("model_max_output_tokens"), "billing.model_max_output_tokens." + e.getKey(), 1, 100_000_000));
         }
         return new GatewayConfig.Billing(f.bool(b, "billing.enabled"), f.money(b, "billing.new_user_credit_usd"),
-                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps));
+                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps),
+                b.has("cache_hit_percent") ? f.integer(b, "billing.cache_hit_percent", 0, 100) : 0);
     }
 
     private static GatewayConfig.RateLimits rateLimits(JsonNode r, Fields f, Set<String> tiers) {
@@ -326,7 +346,7 @@ public final class ConfigLoader {
         int weight = d.has("weight") ? f.integer(d, at + ".weight", 0, 1_000_000) : 1;
         JsonNode p = d.path("price");
         Price price = new Price(f.money(p, at + ".price.input_per_m"), f.money(p, at + ".price.cached_input_per_m"),
-                f.money(p, at + ".price.output_per_m"));
+                f.money(p, at + ".price.output_per_m"), f.money(p, at + ".price.per_image"));
         String upstreamModel = f.string(d, at + ".upstream_model", false);
         return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price);
     }
@@ -439,6 +459,21 @@ public final class ConfigLoader {
             if (v.isBoolean()) return v.asBoolean();
             if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) return Boolean.parseBoolean(v.asText());
             throw new ConfigException(path + ": must be true or false, got " + describe(v));
+        }
+
+        /** A number from 0 to 1. */
+        double ratio(JsonNode parent, String path) {
+            JsonNode v = parent.path(leaf(path));
+            double value;
+            try {
+                if (v.isNumber()) value = v.asDouble();
+                else if (v.isTextual()) value = Double.parseDouble(v.asText().trim());
+                else throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new ConfigException(path + ": must be a number from 0 to 1, got " + describe(v));
+            }
+            if (!(value >= 0 && value <= 1)) throw new ConfigException(path + ": must be a number from 0 to 1, got " + value);
+            return value;
         }
 
         /** Dollars per 1M tokens as written in YAML, converted to integer micro-dollars. */

@@ -20,7 +20,8 @@ public record GatewayConfig(
         String adminKey,
         Billing billing,
         RateLimits rateLimits,
-        Redis redis) {
+        Redis redis,
+        Tracing tracing) {
 
     public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
 
@@ -81,8 +82,16 @@ public record GatewayConfig(
     /**
      * Prepaid balances. The worst case reserved for a request counts its max_tokens, capped by the model's output cap
      * ({@code modelMaxOutputTokens}, else {@code maxOutputTokens}); a request without max_tokens counts the cap.
+     *
+     * @param cacheHitPercent what a response-cache hit costs, in percent of what the cached answer cost (0: free)
      */
-    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens) {
+    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens,
+                          int cacheHitPercent) {
+        /** The cost of a cache hit whose answer cost {@code originalMicros} when it was made, rounded up. */
+        public long cacheHitMicros(long originalMicros) {
+            return cacheHitPercent == 0 ? 0 : Math.ceilDiv(Math.multiplyExact(originalMicros, (long) cacheHitPercent), 100L);
+        }
+
         public int outputCap(String model) {
             return modelMaxOutputTokens.getOrDefault(model, maxOutputTokens);
         }
@@ -112,6 +121,16 @@ public record GatewayConfig(
         public String toString() {
             return "Redis[" + (url == null ? "none" : url.replaceAll("//[^@/]*@", "//<masked>@")) + "]";
         }
+    }
+
+    /**
+     * OpenTelemetry spans exported over OTLP (HTTP/protobuf); off by default.
+     *
+     * @param otlpEndpoint the collector's base URL (spans go to {@code /v1/traces} below it) or the full traces URL
+     * @param sampleRatio  the share of new traces kept (0 to 1); a client's traceparent decides for the traces it continues
+     */
+    public record Tracing(boolean enabled, String otlpEndpoint, String serviceName, double sampleRatio) {
+        public static final Tracing OFF = new Tracing(false, "http://127.0.0.1:4318", "tokengate", 1.0);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tokengate.http;
 
+import dev.tokengate.logging.Trusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +18,13 @@ final class AccessLog {
         if (!LOG.isInfoEnabled()) return;
         LOG.atInfo()
                 .addKeyValue("request_id", requestId)
-                .addKeyValue("method", method)
-                .addKeyValue("route", route)
+                .addKeyValue("method", Trusted.of(method))
+                .addKeyValue("route", Trusted.of(route))
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", Math.round(elapsedNanos / 10_000.0) / 100.0)
                 .addKeyValue("model", model == null || model.length() <= 200 ? model : model.substring(0, 200))
-                .addKeyValue("user_id", userId)
-                .addKeyValue("key_id", keyId)
+                .addKeyValue("user_id", Trusted.of(userId))
+                .addKeyValue("key_id", Trusted.of(keyId))
                 .log("{} {} {}", method, route, status);
     }
 }

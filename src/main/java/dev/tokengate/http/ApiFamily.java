@@ -1,5 +1,7 @@
 package dev.tokengate.http;
 
+import io.vertx.core.http.HttpServerRequest;
+
 /** The API families we serve; each has its own error body. */
 public enum ApiFamily {
     /** OpenAI-compatible /v1 routes: {"error":{message,type,param,code}}. */
@@ -9,15 +11,31 @@ public enum ApiFamily {
     /** Operator routes under /admin/v1, in OpenAI's error shape. */
     ADMIN,
     /**
-     * Anthropic's Messages API at /v1/messages: {"type":"error","error":{type,message}} and Anthropic's statuses. Not
-     * /v1/messages/batches, which is seed 003's Letta-shaped API in OpenAI's error shape.
+     * Anthropic's Messages API at /v1/messages: {"type":"error","error":{type,message}} and Anthropic's statuses. Under
+     * /v1/messages/batches only requests with an {@code anthropic-version} header are Anthropic's; the others are seed
+     * 003's Letta-shaped API in OpenAI's error shape.
      */
     ANTHROPIC;
 
+    /** The header every Anthropic SDK sends; it tells Anthropic's batches from Letta's at the same paths. */
+    public static final String ANTHROPIC_VERSION = "anthropic-version";
+
     public static ApiFamily ofPath(String path) {
+        return of(path, false);
+    }
+
+    public static ApiFamily of(HttpServerRequest request) {
+        String path = request.path();
+        // the header is looked up only where it matters: this runs on every request
+        return of(path, isBatches(path) && request.getHeader(ANTHROPIC_VERSION) != null);
+    }
+
+    /** @param anthropicVersion whether the request carries an {@code anthropic-version} header */
+    public static ApiFamily of(String path, boolean anthropicVersion) {
         if (path.startsWith("/api/")) return JOBS;
         if (path.startsWith("/admin/")) return ADMIN;
-        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/") && !isBatches(path)) return ANTHROPIC;
+        if (isBatches(path)) return anthropicVersion ? ANTHROPIC : OPENAI;
+        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) return ANTHROPIC;
         return OPENAI;
     }
 

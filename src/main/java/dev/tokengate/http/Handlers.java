@@ -29,4 +29,11 @@ final class Handlers {
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         return b == null ? EMPTY : b.getBytes();
     }
+
+    /** The gateway's own base URL as the client reached it (the Host header when plausible, else the local address). */
+    static String baseUrl(RoutingContext ctx) {
+        String host = ctx.request().getHeader("Host");
+        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]+")) host = ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
+        return ctx.request().scheme() + "://" + host;
+    }
 }

@@ -2,6 +2,7 @@ package dev.tokengate.http;
 
 import dev.tokengate.accounts.AccountService;
 import dev.tokengate.accounts.AccountStore;
+import dev.tokengate.batches.AnthropicBatches;
 import dev.tokengate.batches.BatchFactory;
 import dev.tokengate.batches.BatchService;
 import dev.tokengate.batches.OpenAiBatches;
@@ -11,6 +12,7 @@ import dev.tokengate.billing.Balances;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -20,6 +22,7 @@ import dev.tokengate.metrics.Metrics;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.responses.ResponseService;
+import dev.tokengate.tracing.Tracing;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
@@ -31,7 +34,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,13 +44,14 @@ public final class HttpApi {
                        RequestAuth auth, Metrics metrics, BooleanSupplier storageReachable, long startedEpoch,
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
-                       FileService files, OpenAiBatches openAiBatches, ResponseService responses) {}
+                       FileService files, OpenAiBatches openAiBatches, ResponseService responses,
+                       AnthropicBatches anthropicBatches, ResponseCaching caching, Tracing tracing) {}
 
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog()));
+        router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog(), d.tracing()));
         BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
         router.route().handler(ctx -> {
             if (!FileRoutes.isUpload(ctx.request())) {
@@ -70,13 +73,13 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
-        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.images(), java.time.InstantSource.system());
+        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.auth(), d.images(), java.time.InstantSource.system());
         mediaRoutes.mountPublic(router);
         router.route("/v1/*").handler(d.auth()::handle);
         router.route("/api/v1/*").handler(d.auth()::handle);
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
-        new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new OpenAiRoutes(d.chat(), d.caching(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         new ResponseRoutes(d.chat(), d.responses(), d.auth()).mount(router);
         mediaRoutes.mount(router);
@@ -88,6 +91,8 @@ public final class HttpApi {
             Responses.json(ctx, 200, list);
         });
         new JobRoutes(vertx, d.jobs(), d.auth(), d.accountStore()).mount(router);
+        // before Letta's: requests with anthropic-version are Anthropic's, the others go on to Letta's routes
+        new AnthropicBatchRoutes(vertx, d.anthropicBatches(), d.auth()).mount(router);
         new LettaBatchRoutes(vertx, d.batches(), d.batchFactory(), d.auth(), d.config().jobs().defaultModel(), d.accounts())
                 .mount(router);
         new BillingRoutes(vertx, d.balances(), d.accounts(), d.auth()).mount(router);
@@ -110,7 +115,8 @@ public final class HttpApi {
 
     /**
      * Every mounted endpoint as {@code "METHOD /path/{param}"}, in OpenAPI's path notation; handlers that apply to
-     * every method of a prefix (logging, body, authentication) are not endpoints and are left out.
+     * every method of a prefix (logging, body, authentication) are not endpoints and are left out. An endpoint served by
+     * two routes (Anthropic's and Letta's batches, told apart by a header) is listed once.
      */
     public static List<String> endpoints(Router router) {
         List<String> out = new ArrayList<>();
@@ -119,7 +125,7 @@ public final class HttpApi {
             String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
             r.methods().forEach(m -> out.add(m.name() + " " + path));
         }
-        return out;
+        return out.stream().distinct().toList();
     }
 
     /**
@@ -152,12 +158,13 @@ public final class HttpApi {
     }
 
     /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
-    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog) {
+    private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog, Tracing tracing) {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
         ctx.response().putHeader("X-Request-Id", requestId);
-        if (ApiFamily.ofPath(ctx.request().path()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
+        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
         RequestContext.bind(requestId);
+        tracing.requestStarted(ctx, requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
@@ -180,10 +187,14 @@ public final class HttpApi {
      * The client's X-Request-Id when it is a plausible id (printable ASCII, at most 200 characters), else a new one.
      * It is echoed in a header and written to logs, so nothing else is accepted.
      */
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     static String requestId(String offered) {
         if (offered != null && !offered.isBlank() && offered.length() <= 200 && offered.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return offered;
         }
-        return "req_" + UUID.randomUUID().toString().replace("-", "");
+        // not a secret, only unique: ThreadLocalRandom spares SecureRandom's cost on every request
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 }

@@ -14,11 +14,13 @@ final class MediaRoutes {
     static final String IMAGE_PATH = "/v1/images/content/";
 
     private final MediaService media;
+    private final RequestAuth auth;
     private final ImageVault vault;
     private final InstantSource clock;
 
-    MediaRoutes(MediaService media, ImageVault vault, InstantSource clock) {
+    MediaRoutes(MediaService media, RequestAuth auth, ImageVault vault, InstantSource clock) {
         this.media = media;
+        this.auth = auth;
         this.vault = vault;
         this.clock = clock;
     }
@@ -36,7 +38,7 @@ final class MediaRoutes {
     private void embeddings(RoutingContext ctx) {
         MediaCodec.EmbeddingCall call = MediaCodec.embeddingRequest(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, call.model());
-        media.embed(call.model(), call.request()).onComplete(ar -> {
+        media.embed(auth.caller(ctx), call.model(), call.request()).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
             else Responses.json(ctx, 200, MediaCodec.embeddingResponse(call.model(), ar.result().value(), call.base64()));
         });
@@ -45,8 +47,8 @@ final class MediaRoutes {
     private void images(RoutingContext ctx) {
         MediaCodec.ImageCall call = MediaCodec.imageRequest(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, call.model());
-        String base = baseUrl(ctx);
-        media.generate(call.model(), call.request()).onComplete(ar -> {
+        String base = Handlers.baseUrl(ctx);
+        media.generate(auth.caller(ctx), call.model(), call.request()).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
             else Responses.json(ctx, 200, MediaCodec.imageResponse(clock.instant().getEpochSecond(), call.request(),
                     ar.result().value(), png -> base + IMAGE_PATH + vault.put(png) + ".png"));
@@ -63,11 +65,5 @@ final class MediaRoutes {
         }
         ctx.response().putHeader("Content-Type", "image/png").putHeader("Cache-Control", "private, max-age=3600")
                 .end(Buffer.buffer(png));
-    }
-
-    private static String baseUrl(RoutingContext ctx) {
-        String host = ctx.request().getHeader("Host");
-        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]+")) host = ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
-        return ctx.request().scheme() + "://" + host;
     }
 }

@@ -21,9 +21,16 @@ public final class Responses {
     private Responses() {}
 
     public static void json(RoutingContext ctx, int status, JsonNode body) {
+        json(ctx, status, Json.bytes(body));
+    }
+
+    private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+
+    public static void json(RoutingContext ctx, int status, byte[] body) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.closed()) return;
-        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.bytes(body)));
+        r.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(body));
     }
 
     public static void error(RoutingContext ctx, Throwable failure) {
@@ -39,7 +46,7 @@ public final class Responses {
                 || e.kind() == ErrorKind.INSUFFICIENT_BALANCE) {
             r.putHeader("x-should-retry", "false");
         }
-        ApiFamily family = ApiFamily.ofPath(ctx.request().path());
+        ApiFamily family = ApiFamily.of(ctx.request());
         ObjectNode body = family == ApiFamily.ANTHROPIC ? AnthropicErrors.body(e, r.headers().get("X-Request-Id")) : body(family, e);
         json(ctx, statusFor(e, family), body);
     }

@@ -39,7 +39,7 @@ final class SseSink implements StreamSink {
         if (cancelled) return;
         if (chunk.choices().isEmpty() && chunk.usage() != null && !includeUsage) return;
         start();
-        response.write(frame(Json.bytes(ChatEncoder.chunk(chunk, includeUsage))));
+        response.write(frame(ChatEncoder.chunkBytes(chunk, includeUsage)));
     }
 
     private void start() {

@@ -6,6 +6,7 @@ import dev.tokengate.accounts.User;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
+import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,6 +44,7 @@ public final class JobEngine {
     private final int capacity;
     private final long leaseMs;
     private final int maxAttempts;
+    private final Tracing tracing;
     private final String owner = "w_" + Secrets.randomToken(9);
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -55,7 +57,13 @@ public final class JobEngine {
 
     public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
                      Function<String, Future<User>> users, GatewayConfig.Jobs config) {
+        this(vertx, store, runner, signals, clock, users, config, Tracing.OFF);
+    }
+
+    public JobEngine(Vertx vertx, JobStore store, JobRunner runner, JobSignals signals, InstantSource clock,
+                     Function<String, Future<User>> users, GatewayConfig.Jobs config, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.store = store;
         this.runner = runner;
         this.signals = signals;
@@ -156,8 +164,16 @@ public final class JobEngine {
         });
     }
 
-    /** Runs one leased job (its slot is already counted) and records how it ended. */
+    /** Runs one leased job (its slot is already counted), after its queue wait is traced. */
     private void execute(Job job) {
+        // a job is leased for leaseMs from the moment it is claimed (or submitted straight into a free slot)
+        long claimedAt = job.leaseExpiresAt() == null ? clock.millis() : job.leaseExpiresAt() - leaseMs;
+        tracing.claimed(new Tracing.QueuedJob(job.id(), job.kind(), job.batchId(), job.attempts(), job.runAfter(), claimedAt),
+                () -> run(job));
+    }
+
+    /** Runs one leased job and records how it ended. */
+    private void run(Job job) {
         users.apply(job.userId()).compose(user -> runner.run(job, user)).onComplete(ar -> {
             long now = clock.millis();
             Callable<Boolean> record;

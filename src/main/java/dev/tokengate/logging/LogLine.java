@@ -3,7 +3,6 @@ package dev.tokengate.logging;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
@@ -20,7 +19,9 @@ final class LogLine {
     static String format(Level level, String logger, String message, List<KeyValuePair> pairs, Throwable error) {
         StringBuilder sb = new StringBuilder(256);
         sb.append('{');
-        field(sb, "time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        sb.append("\"time\":\"");
+        appendTime(sb, System.currentTimeMillis());
+        sb.append('"');
         sb.append(',');
         field(sb, "level", level.name());
         sb.append(',');
@@ -48,6 +49,25 @@ final class LogLine {
         return sb.append('}').toString();
     }
 
+    /** The formatted second, reused by every line within it: formatting an Instant per line showed in profiles. */
+    private record Second(long epochSecond, String text) {}
+
+    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+    /** ISO-8601 UTC with milliseconds, as {@code Instant.toString()} prints it for a millisecond instant. */
+    static void appendTime(StringBuilder sb, long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        Second s = lastSecond;
+        if (s.epochSecond() != second) {
+            String full = Instant.ofEpochSecond(second).toString(); // 2026-11-22T03:04:05Z
+            s = new Second(second, full.substring(0, full.length() - 1));
+            lastSecond = s;
+        }
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        sb.append(s.text()).append('.').append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10)).append('Z');
+    }
+
     private static void field(StringBuilder sb, String key, String value) {
         sb.append('"').append(key).append("\":");
         value(sb, value);
@@ -58,6 +78,8 @@ final class LogLine {
             sb.append("null");
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
+        } else if (v instanceof Trusted t) {
+            sb.append('"').append(escape(t.text())).append('"');
         } else {
             sb.append('"').append(escape(Redactor.mask(String.valueOf(v)))).append('"');
         }

@@ -3,6 +3,7 @@ package dev.tokengate.pipeline;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.metrics.Metrics;
+import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,12 +27,18 @@ public final class Attempts {
     private final DeploymentHealth health;
     private final Metrics metrics;
     private final Policy policy;
+    private final Tracing tracing;
 
     public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy) {
+        this(vertx, health, metrics, policy, Tracing.OFF);
+    }
+
+    public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy, Tracing tracing) {
         this.vertx = vertx;
         this.health = health;
         this.metrics = metrics;
         this.policy = policy;
+        this.tracing = tracing;
     }
 
     public DeploymentHealth health() {
@@ -57,7 +64,7 @@ public final class Attempts {
         long start = System.nanoTime();
         Future<T> f;
         try {
-            f = call.apply(d);
+            f = tracing.upstreamAttempt(d, round * ds.size() + i, call);
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }

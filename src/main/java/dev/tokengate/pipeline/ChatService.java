@@ -156,7 +156,7 @@ public final class ChatService {
         private final Deployment deployment;
 
         StreamFailure(ApiException error, boolean delivered, Usage usageSoFar, Deployment deployment) {
-            super(error.getMessage(), null, false, false);
+            super(error.getMessage(), error, false, false);
             this.error = error;
             this.delivered = delivered;
             this.usageSoFar = usageSoFar;

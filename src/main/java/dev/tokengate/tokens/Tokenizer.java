@@ -9,6 +9,7 @@ import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token counting with the o200k_base encoding (GPT-4o and later). Message overhead follows OpenAI's published
@@ -19,8 +20,24 @@ public final class Tokenizer {
 
     private Tokenizer() {}
 
+    /**
+     * Counts of texts seen recently. A conversation resends its whole history and usually one system prompt on every
+     * turn, so most of a prompt was counted before; hashing a string is far cheaper than encoding it. Bounded: emptied
+     * when full, and long texts (counted once per request anyway, off the event loop) are not kept.
+     */
+    private static final int CACHE_MAX_ENTRIES = 16_384;
+    private static final int CACHE_MAX_CHARS = 16_384;
+    private static final ConcurrentHashMap<String, Integer> RECENT = new ConcurrentHashMap<>();
+
     public static int count(String text) {
-        return text == null || text.isEmpty() ? 0 : ENCODING.countTokensOrdinary(text);
+        if (text == null || text.isEmpty()) return 0;
+        if (text.length() > CACHE_MAX_CHARS) return ENCODING.countTokensOrdinary(text);
+        Integer known = RECENT.get(text);
+        if (known != null) return known;
+        int n = ENCODING.countTokensOrdinary(text);
+        if (RECENT.size() >= CACHE_MAX_ENTRIES) RECENT.clear();
+        RECENT.put(text, n);
+        return n;
     }
 
     public static int countPrompt(List<ChatMessage> messages) {

@@ -165,4 +165,32 @@ class OpenApiTest {
         doc.assertAnswer("PATCH", "/v1/messages/batches/{id}/cancel", 200, gw.send("PATCH", "/v1/messages/batches/" + id + "/cancel", key, null).body());
         doc.assertAnswer("GET", "/v1/messages/batches/{id}", 404, gw.get("/v1/messages/batches/batch_nope", key).body());
     }
+
+    @Test
+    void anthropicMessageBatchAnswersMatch() throws InterruptedException {
+        String item = "{\"custom_id\":\"c-1\",\"params\":{\"model\":\"claude-3.5-sonnet\",\"max_tokens\":20,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}";
+        TestGateway.Resp created = anthropic("POST", "/v1/messages/batches", "{\"requests\":[" + item + "]}");
+        doc.assertAnswer("POST", "/v1/messages/batches", 200, created.body());
+        String id = created.json().path("id").asText();
+        doc.assertAnswer("POST", "/v1/messages/batches", 400, anthropic("POST", "/v1/messages/batches", "{\"requests\":[]}").body());
+        doc.assertAnswer("GET", "/v1/messages/batches", 200, anthropic("GET", "/v1/messages/batches", null).body());
+        doc.assertAnswer("GET", "/v1/messages/batches/{id}", 404, anthropic("GET", "/v1/messages/batches/msgbatch_nope", null).body());
+        doc.assertAnswer("POST", "/v1/messages/batches/{id}/cancel", 200, anthropic("POST", "/v1/messages/batches/" + id + "/cancel", null).body());
+        TestGateway.Resp ended = anthropic("GET", "/v1/messages/batches/" + id, null);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!ended.json().path("processing_status").asText().equals("ended") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            ended = anthropic("GET", "/v1/messages/batches/" + id, null);
+        }
+        doc.assertAnswer("GET", "/v1/messages/batches/{id}", 200, ended.body());
+        doc.assertAnswer("DELETE", "/v1/messages/batches/{id}", 200, anthropic("DELETE", "/v1/messages/batches/" + id, null).body());
+        doc.assertAnswer("GET", "/v1/messages/batches/{id}/results", 404, anthropic("GET", "/v1/messages/batches/" + id + "/results", null).body());
+    }
+
+    private static TestGateway.Resp anthropic(String method, String path, String body) {
+        return gw.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + path)).header("anthropic-version", "2023-06-01")
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body)), key);
+    }
 }

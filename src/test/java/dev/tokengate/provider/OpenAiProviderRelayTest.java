@@ -103,13 +103,14 @@ class OpenAiProviderRelayTest {
     }
 
     @Test
-    void sequentialRequestsReuseOnePooledUpstreamConnection() {
+    void sequentialRequestsReusePooledUpstreamConnectionsOnePerEventLoop() {
         upstream.then(Reply.sseFixture("openai/stream-text.sse"));
         streamAll(params().build());
-        for (int i = 0; i < 3; i++) assertThat(Clients.postChat(gw, key, chatBody(MODEL, false, null)).status()).isEqualTo(200);
+        for (int i = 0; i < 7; i++) assertThat(Clients.postChat(gw, key, chatBody(MODEL, false, null)).status()).isEqualTo(200);
 
-        assertThat(upstream.requests()).extracting(FakeUpstream.Received::clientPort).hasSize(4).containsOnly(
-                upstream.requests().get(0).clientPort());
+        // each event loop keeps its own pool (the test gateway runs two loops): at most two connections for 8 requests
+        assertThat(upstream.requests()).hasSize(8);
+        assertThat(upstream.requests().stream().map(FakeUpstream.Received::clientPort).distinct().count()).isBetween(1L, 2L);
     }
 
     @Test

@@ -188,6 +188,37 @@ abstract class BatchStoreContract {
         assertThat(batches.counts("batch_missing")).isEqualTo(new BatchCounts(0, 0, 0, 0, 0, 0, 0, 0, null));
     }
 
+    // ---- delete
+
+    @Test
+    void deletingAnEndedBatchRemovesItAndItsItemsAndLeavesOtherBatchesAlone() {
+        batches.create(batch("batch_done", "user_alice", T0, BatchStatus.COMPLETED), List.of(item("batch_done", 0, T0), item("batch_done", 1, T0)));
+        batches.create(batch("batch_other", "user_alice", T0, BatchStatus.COMPLETED), List.of(item("batch_other", 0, T0)));
+
+        assertThat(batches.deleteEnded("batch_done")).isTrue();
+
+        assertThat(batches.find("batch_done")).isEmpty();
+        assertThat(batches.items("batch_done")).isEmpty();
+        assertThat(jobs.find(itemId("batch_done", 0))).isEmpty();
+        assertThat(batches.find("batch_other")).isPresent();
+        assertThat(batches.items("batch_other")).hasSize(1);
+        assertThat(batches.deleteEnded("batch_done")).isFalse();
+        assertThat(batches.deleteEnded("batch_missing")).isFalse();
+    }
+
+    @Test
+    void anActiveBatchIsNotDeleted() {
+        for (BatchStatus active : List.of(BatchStatus.VALIDATING, BatchStatus.IN_PROGRESS, BatchStatus.FINALIZING, BatchStatus.CANCELLING)) {
+            String id = "batch_" + active.stored();
+            batches.create(batch(id, "user_alice", T0, active), List.of(item(id, 0, T0)));
+
+            assertThat(batches.deleteEnded(id)).as(id).isFalse();
+
+            assertThat(batches.find(id)).as(id).isPresent();
+            assertThat(batches.items(id)).as(id).hasSize(1);
+        }
+    }
+
     // ---- transition
 
     @Test

@@ -11,6 +11,9 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.provider.LoopTimer;
+import dev.tokengate.provider.UpstreamClients;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.provider.openai.IdleTimer;
 import dev.tokengate.provider.openai.SseLineParser;
 import dev.tokengate.wire.anthropic.MessageDecoder;
@@ -20,11 +23,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.time.InstantSource;
@@ -39,18 +39,21 @@ import java.util.concurrent.TimeoutException;
 public final class AnthropicProvider implements Provider {
     public static final String API_VERSION = "2023-06-01";
     private final Vertx vertx;
-    private final HttpClientAgent client;
+    private final UpstreamClients clients;
     private final GatewayConfig.Upstream limits;
     private final InstantSource clock;
+    private final Tracing tracing;
 
     public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock) {
+        this(vertx, limits, clock, Tracing.OFF);
+    }
+
+    public AnthropicProvider(Vertx vertx, GatewayConfig.Upstream limits, InstantSource clock, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
         this.clock = clock;
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(limits.connectTimeoutMs())
-                        .setTcpNoDelay(true).setDecompressionSupported(true).setKeepAliveTimeout(60),
-                new PoolOptions().setHttp1MaxSize(limits.maxConnections()).setMaxWaitQueueSize(-1));
+        this.clients = new UpstreamClients(vertx, limits);
     }
 
     static String messagesUrl(String baseUrl) {
@@ -164,10 +167,10 @@ public final class AnthropicProvider implements Provider {
     }
 
     private Future<HttpClientResponse> send(Deployment d, byte[] body) {
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(messagesUrl(d.baseUrl()));
+        RequestOptions opts = clients.post(messagesUrl(d.baseUrl()));
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
-        client.request(opts).onComplete(ar -> {
+        clients.current().request(opts).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(transportError(ar.cause(), d));
                 return;
@@ -177,14 +180,15 @@ public final class AnthropicProvider implements Provider {
             req.putHeader("Accept", "application/json, text/event-stream");
             req.putHeader("anthropic-version", API_VERSION);
             if (d.apiKey() != null) req.putHeader("x-api-key", d.apiKey());
-            long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
+            LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
                     req.reset();
                 }
             });
             req.send(Buffer.buffer(body)).onComplete(sent -> {
-                vertx.cancelTimer(timer);
+                timer.cancel();
                 if (sent.succeeded()) {
                     if (!result.tryComplete(sent.result())) sent.result().request().reset();
                 } else {

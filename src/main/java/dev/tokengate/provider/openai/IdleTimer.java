@@ -1,5 +1,6 @@
 package dev.tokengate.provider.openai;
 
+import dev.tokengate.provider.LoopTimer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +14,7 @@ public final class IdleTimer {
     private final Runnable onIdle;
     private volatile long lastDataNanos;
     private volatile boolean stopped;
-    private volatile long timerId;
+    private volatile LoopTimer timer;
 
     public IdleTimer(Vertx vertx, long timeoutMs, Runnable onIdle) {
         this.vertx = vertx;
@@ -29,12 +30,13 @@ public final class IdleTimer {
 
     public void stop() {
         stopped = true;
-        vertx.cancelTimer(timerId);
+        LoopTimer t = timer;
+        if (t != null) t.cancel();
     }
 
     // re-armed for the remaining time instead of on every chunk, so a fast stream costs no timer churn
     private void arm(long delayMs) {
-        timerId = vertx.setTimer(Math.max(1, delayMs), id -> check());
+        timer = LoopTimer.schedule(vertx, delayMs, this::check);
     }
 
     private void check() {

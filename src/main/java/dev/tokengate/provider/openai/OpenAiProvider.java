@@ -14,17 +14,17 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.provider.LoopTimer;
+import dev.tokengate.provider.UpstreamClients;
+import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,21 +36,24 @@ import java.util.concurrent.TimeoutException;
  */
 public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageProvider {
     private final Vertx vertx;
-    private final HttpClientAgent client;
+    private final UpstreamClients clients;
     private final GatewayConfig.Upstream limits;
+    private final Tracing tracing;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
+        this(vertx, limits, Tracing.OFF);
+    }
+
+    public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.limits = limits;
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(limits.connectTimeoutMs())
-                        .setTcpNoDelay(true).setDecompressionSupported(true).setKeepAliveTimeout(60),
-                new PoolOptions().setHttp1MaxSize(limits.maxConnections()).setMaxWaitQueueSize(-1));
+        this.clients = new UpstreamClients(vertx, limits);
     }
 
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
-        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(false, false), d.upstreamModel()));
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
         return send(d, body).compose(resp -> readBody(resp, d).compose(buf -> {
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
@@ -65,7 +68,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     @Override
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
-        byte[] body = Json.bytes(ChatEncoder.upstreamRequest(request.withStream(true, true), d.upstreamModel()));
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel());
         return send(d, body).compose(resp -> {
             if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
             String type = resp.getHeader("content-type");
@@ -207,10 +210,10 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     }
 
     private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(d.baseUrl() + path);
+        RequestOptions opts = clients.post(d.baseUrl() + path);
+        String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
-        client.request(opts).onComplete(ar -> {
+        clients.current().request(opts).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(transportError(ar.cause(), d));
                 return;
@@ -219,14 +222,15 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             req.putHeader("Content-Type", "application/json");
             req.putHeader("Accept", "application/json, text/event-stream");
             if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
-            long timer = vertx.setTimer(limits.firstByteTimeoutMs(), t -> {
+            if (traceparent != null) req.putHeader("traceparent", traceparent);
+            LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
                 if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
                         + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
                     req.reset();
                 }
             });
             req.send(Buffer.buffer(body)).onComplete(sent -> {
-                vertx.cancelTimer(timer);
+                timer.cancel();
                 if (sent.succeeded()) {
                     if (!result.tryComplete(sent.result())) sent.result().request().reset();
                 } else {

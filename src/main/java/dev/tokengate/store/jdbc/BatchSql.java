@@ -2,7 +2,8 @@ package dev.tokengate.store.jdbc;
 
 /** Named statements for batches, one instance per dialect. Times are epoch milliseconds. */
 record BatchSql(String insert, String find, String listDesc, String listAsc, String counts, String items,
-                String transition, String retakeFinalizing, String cancelPending, String active, String recordCallback) {
+                String transition, String retakeFinalizing, String cancelPending, String active, String recordCallback,
+                String deleteEnded, String deleteItems) {
 
     static final String COLUMNS = "id, user_id, api, status, agent_id, endpoint, input_file_id, output_file_id, error_file_id, "
             + "completion_window, metadata, errors, callback_url, callback_state, callback_attempts, callback_status_code, "
@@ -43,7 +44,9 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
             "SELECT id FROM batches WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling') "
                     + "ORDER BY created_at, id LIMIT ?",
             "UPDATE batches SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
-                    + "callback_sent_at = ?, updated_at = ? WHERE id = ?");
+                    + "callback_sent_at = ?, updated_at = ? WHERE id = ?",
+            "DELETE FROM batches WHERE id = ? AND status IN ('completed', 'failed', 'cancelled', 'expired')",
+            "DELETE FROM jobs WHERE batch_id = ?");
 
     static final BatchSql SQLITE = COMMON;
     static final BatchSql POSTGRESQL = COMMON;

@@ -140,4 +140,19 @@ public final class JdbcBatchStore implements BatchStore {
                 Sql.nullableLong(rs, "cancelling_at"), Sql.nullableLong(rs, "cancelled_at"), rs.getLong("expires_at"),
                 Sql.nullableLong(rs, "expired_at"));
     }
+
+    @Override
+    public boolean deleteEnded(String id) {
+        boolean[] deleted = {false};
+        sql.inTransaction(c -> {
+            try (PreparedStatement batch = c.prepareStatement(q.deleteEnded()); PreparedStatement items = c.prepareStatement(q.deleteItems())) {
+                Sql.bind(batch, id);
+                if (batch.executeUpdate() == 0) return;
+                Sql.bind(items, id);
+                items.executeUpdate();
+                deleted[0] = true;
+            }
+        });
+        return deleted[0];
+    }
 }

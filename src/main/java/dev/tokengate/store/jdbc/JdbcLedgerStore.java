@@ -96,7 +96,11 @@ public final class JdbcLedgerStore implements LedgerStore {
             Integer[] byHoldId = new Integer[batch.size()];
             for (int i = 0; i < byHoldId.length; i++) byHoldId[i] = i;
             java.util.Arrays.sort(byHoldId, java.util.Comparator.comparing(i -> String.valueOf(batch.get(i).holdId())));
-            try (PreparedStatement ps = c.prepareStatement(q.deleteHold())) {
+            boolean anyHold = false;
+            for (Settlement s : batch) anyHold |= s.holdId() != null;
+            if (!anyHold) {
+                for (int i = 0; i < held.length; i++) held[i] = batch.get(i).heldMicros();
+            } else try (PreparedStatement ps = c.prepareStatement(q.deleteHold())) {
                 for (int i : byHoldId) {
                     Settlement s = batch.get(i);
                     if (s.holdId() == null) {

@@ -132,4 +132,17 @@ public final class MemoryBatchStore implements BatchStore {
                 b.total(), b.ttftNs(), b.totalDurationNs(), b.createdAt(), now, b.inProgressAt(), b.finalizingAt(),
                 b.completedAt(), b.failedAt(), b.cancellingAt(), b.cancelledAt(), b.expiresAt(), b.expiredAt()));
     }
+
+    @Override
+    public boolean deleteEnded(String id) {
+        synchronized (jobs) {
+            synchronized (this) {
+                Batch b = batches.get(id);
+                if (b == null || b.status().active()) return false;
+                batches.remove(id);
+                jobs.removeBatch(id);
+                return true;
+            }
+        }
+    }
 }

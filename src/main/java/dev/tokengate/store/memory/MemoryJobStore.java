@@ -120,6 +120,10 @@ public final class MemoryJobStore implements JobStore {
         return jobs.values().stream().filter(j -> batchId.equals(j.batchId())).sorted(Comparator.comparing(Job::id)).toList();
     }
 
+    public synchronized void removeBatch(String batchId) {
+        jobs.values().removeIf(j -> batchId.equals(j.batchId()));
+    }
+
     public synchronized int cancelPending(String batchId, String reason, long now) {
         return update(j -> batchId.equals(j.batchId()) && j.status() == JobStatus.PENDING,
                 j -> with(j, JobStatus.CANCELLED, null, null, j.attempts(), j.runAfter(),

@@ -1,6 +1,6 @@
 package dev.tokengate.wire.openai;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
@@ -15,99 +15,133 @@ import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.ToolChoice;
 import dev.tokengate.core.ToolSpec;
 import dev.tokengate.core.Usage;
+import java.io.IOException;
 
 /** Writes canonical objects as OpenAI Chat Completions JSON: responses and chunks for clients, requests for upstreams. */
 public final class ChatEncoder {
     private ChatEncoder() {}
 
+    /** The chat.completion body, as bytes: the client's answer on the hot path. */
+    public static byte[] responseBytes(ChatResponse r) {
+        return Json.write(g -> writeResponse(g, r));
+    }
+
     public static ObjectNode response(ChatResponse r) {
-        ObjectNode o = Json.object();
-        o.put("id", r.id());
-        o.put("object", "chat.completion");
-        o.put("created", r.created());
-        o.put("model", r.model());
-        ArrayNode choices = o.putArray("choices");
+        return (ObjectNode) Json.parseOrNull(responseBytes(r));
+    }
+
+    private static void writeResponse(JsonGenerator g, ChatResponse r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", r.id());
+        g.writeStringField("object", "chat.completion");
+        g.writeNumberField("created", r.created());
+        g.writeStringField("model", r.model());
+        g.writeArrayFieldStart("choices");
         for (Choice c : r.choices()) {
-            ObjectNode ch = choices.addObject();
-            ch.put("index", c.index());
-            ObjectNode msg = ch.putObject("message");
-            msg.put("role", "assistant");
-            String text = c.message().content() == null ? null : c.message().text();
-            if (text == null) msg.putNull("content");
-            else msg.put("content", text);
-            if (c.message().refusal() == null) msg.putNull("refusal");
-            else msg.put("refusal", c.message().refusal());
-            if (!c.message().toolCalls().isEmpty()) msg.set("tool_calls", toolCalls(c.message()));
-            msg.putArray("annotations");
-            ch.putNull("logprobs");
-            ch.put("finish_reason", c.finishReason());
+            g.writeStartObject();
+            g.writeNumberField("index", c.index());
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            g.writeStringField("content", c.message().content() == null ? null : c.message().text());
+            g.writeStringField("refusal", c.message().refusal());
+            if (!c.message().toolCalls().isEmpty()) {
+                g.writeFieldName("tool_calls");
+                writeToolCalls(g, c.message());
+            }
+            g.writeArrayFieldStart("annotations");
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", c.finishReason());
+            g.writeEndObject();
         }
-        if (r.usage() != null) o.set("usage", usage(r.usage()));
-        o.put("service_tier", "default");
-        if (r.systemFingerprint() != null) o.put("system_fingerprint", r.systemFingerprint());
-        else o.putNull("system_fingerprint");
-        return o;
+        g.writeEndArray();
+        if (r.usage() != null) {
+            g.writeFieldName("usage");
+            writeUsage(g, r.usage());
+        }
+        g.writeStringField("service_tier", "default");
+        g.writeStringField("system_fingerprint", r.systemFingerprint());
+        g.writeEndObject();
     }
 
     /**
+     * One chat.completion.chunk, as bytes.
+     *
      * @param includeUsage whether the client asked for include_usage: then every chunk carries a {@code usage} key;
      *                     otherwise none does, even when the upstream reported usage on a content chunk.
      */
-    public static ObjectNode chunk(ChatChunk c, boolean includeUsage) {
-        ObjectNode o = Json.object();
-        o.put("id", c.id());
-        o.put("object", "chat.completion.chunk");
-        o.put("created", c.created());
-        o.put("model", c.model());
-        o.put("service_tier", "default");
-        if (c.systemFingerprint() != null) o.put("system_fingerprint", c.systemFingerprint());
-        ArrayNode choices = o.putArray("choices");
-        for (ChatChunk.Delta d : c.choices()) {
-            ObjectNode ch = choices.addObject();
-            ch.put("index", d.index());
-            ObjectNode delta = ch.putObject("delta");
-            if (d.role() != null) delta.put("role", d.role().wire());
-            if (d.content() != null) delta.put("content", d.content());
-            else if (d.role() != null) delta.putNull("content");
-            if (d.toolCalls() != null && !d.toolCalls().isEmpty()) {
-                ArrayNode calls = delta.putArray("tool_calls");
-                for (ChatChunk.ToolCallDelta t : d.toolCalls()) {
-                    ObjectNode call = calls.addObject();
-                    call.put("index", t.index());
-                    if (t.id() != null) {
-                        call.put("id", t.id());
-                        call.put("type", "function");
-                    }
-                    ObjectNode fn = call.putObject("function");
-                    if (t.name() != null) fn.put("name", t.name());
-                    if (t.arguments() != null) fn.put("arguments", t.arguments());
-                }
-            }
-            ch.putNull("logprobs");
-            if (d.finishReason() == null) ch.putNull("finish_reason");
-            else ch.put("finish_reason", d.finishReason());
-        }
-        if (includeUsage) {
-            if (c.usage() != null) o.set("usage", usage(c.usage()));
-            else o.putNull("usage");
-        }
-        return o;
+    public static byte[] chunkBytes(ChatChunk c, boolean includeUsage) {
+        return Json.write(g -> writeChunk(g, c, includeUsage));
     }
 
-    public static ObjectNode usage(Usage u) {
-        ObjectNode o = Json.object();
-        o.put("prompt_tokens", u.promptTokens());
-        o.put("completion_tokens", u.completionTokens());
-        o.put("total_tokens", u.totalTokens());
-        ObjectNode pd = o.putObject("prompt_tokens_details");
-        pd.put("cached_tokens", u.cachedPromptTokens());
-        pd.put("audio_tokens", 0);
-        ObjectNode cd = o.putObject("completion_tokens_details");
-        cd.put("reasoning_tokens", 0);
-        cd.put("audio_tokens", 0);
-        cd.put("accepted_prediction_tokens", 0);
-        cd.put("rejected_prediction_tokens", 0);
-        return o;
+    public static ObjectNode chunk(ChatChunk c, boolean includeUsage) {
+        return (ObjectNode) Json.parseOrNull(chunkBytes(c, includeUsage));
+    }
+
+    private static void writeChunk(JsonGenerator g, ChatChunk c, boolean includeUsage) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("object", "chat.completion.chunk");
+        g.writeNumberField("created", c.created());
+        g.writeStringField("model", c.model());
+        g.writeStringField("service_tier", "default");
+        if (c.systemFingerprint() != null) g.writeStringField("system_fingerprint", c.systemFingerprint());
+        g.writeArrayFieldStart("choices");
+        for (ChatChunk.Delta d : c.choices()) {
+            g.writeStartObject();
+            g.writeNumberField("index", d.index());
+            g.writeObjectFieldStart("delta");
+            if (d.role() != null) g.writeStringField("role", d.role().wire());
+            if (d.content() != null) g.writeStringField("content", d.content());
+            else if (d.role() != null) g.writeNullField("content");
+            if (d.toolCalls() != null && !d.toolCalls().isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ChatChunk.ToolCallDelta t : d.toolCalls()) {
+                    g.writeStartObject();
+                    g.writeNumberField("index", t.index());
+                    if (t.id() != null) {
+                        g.writeStringField("id", t.id());
+                        g.writeStringField("type", "function");
+                    }
+                    g.writeObjectFieldStart("function");
+                    if (t.name() != null) g.writeStringField("name", t.name());
+                    if (t.arguments() != null) g.writeStringField("arguments", t.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", d.finishReason());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (includeUsage) {
+            g.writeFieldName("usage");
+            if (c.usage() != null) writeUsage(g, c.usage());
+            else g.writeNull();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeUsage(JsonGenerator g, Usage u) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("prompt_tokens", u.promptTokens());
+        g.writeNumberField("completion_tokens", u.completionTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", u.cachedPromptTokens());
+        g.writeNumberField("audio_tokens", 0);
+        g.writeEndObject();
+        g.writeObjectFieldStart("completion_tokens_details");
+        g.writeNumberField("reasoning_tokens", 0);
+        g.writeNumberField("audio_tokens", 0);
+        g.writeNumberField("accepted_prediction_tokens", 0);
+        g.writeNumberField("rejected_prediction_tokens", 0);
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     public static ObjectNode error(ApiException e) {
@@ -122,96 +156,177 @@ public final class ChatEncoder {
         return o;
     }
 
-    /** The request body for an OpenAI-compatible upstream. Parameters we do not interpret pass through unchanged. */
+    /**
+     * The request body for an OpenAI-compatible upstream, as bytes. Parameters we do not interpret pass through
+     * unchanged (a passthrough key we write ourselves is left out, so no key is written twice).
+     */
+    public static byte[] upstreamRequestBytes(ChatRequest r, String upstreamModel) {
+        return Json.write(g -> writeUpstreamRequest(g, r, upstreamModel));
+    }
+
     public static ObjectNode upstreamRequest(ChatRequest r, String upstreamModel) {
-        ObjectNode o = r.passthrough().deepCopy();
-        o.put("model", upstreamModel);
-        ArrayNode msgs = o.putArray("messages");
-        for (ChatMessage m : r.messages()) msgs.add(message(m));
+        return (ObjectNode) Json.parseOrNull(upstreamRequestBytes(r, upstreamModel));
+    }
+
+    private static void writeUpstreamRequest(JsonGenerator g, ChatRequest r, String upstreamModel) throws IOException {
+        g.writeStartObject();
+        for (var it = r.passthrough().fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (writtenByUs(e.getKey(), r)) continue;
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeStringField("model", upstreamModel);
+        g.writeArrayFieldStart("messages");
+        for (ChatMessage m : r.messages()) writeMessage(g, m);
+        g.writeEndArray();
         if (!r.tools().isEmpty()) {
-            ArrayNode tools = o.putArray("tools");
+            g.writeArrayFieldStart("tools");
             for (ToolSpec t : r.tools()) {
-                ObjectNode tool = tools.addObject();
-                tool.put("type", "function");
-                ObjectNode fn = tool.putObject("function");
-                fn.put("name", t.name());
-                if (t.description() != null) fn.put("description", t.description());
-                if (t.parameters() != null) fn.set("parameters", t.parameters());
-                if (t.strict() != null) fn.put("strict", t.strict());
+                g.writeStartObject();
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", t.name());
+                if (t.description() != null) g.writeStringField("description", t.description());
+                if (t.parameters() != null) {
+                    g.writeFieldName("parameters");
+                    g.writeTree(t.parameters());
+                }
+                if (t.strict() != null) g.writeBooleanField("strict", t.strict());
+                g.writeEndObject();
+                g.writeEndObject();
             }
+            g.writeEndArray();
             switch (r.toolChoice()) {
-                case ToolChoice.None n -> o.put("tool_choice", "none");
-                case ToolChoice.Auto a -> o.put("tool_choice", "auto");
-                case ToolChoice.Required q -> o.put("tool_choice", "required");
-                case ToolChoice.Named n -> o.putObject("tool_choice").put("type", "function").putObject("function").put("name", n.name());
+                case ToolChoice.None n -> g.writeStringField("tool_choice", "none");
+                case ToolChoice.Auto a -> g.writeStringField("tool_choice", "auto");
+                case ToolChoice.Required q -> g.writeStringField("tool_choice", "required");
+                case ToolChoice.Named n -> {
+                    g.writeObjectFieldStart("tool_choice");
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", n.name());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
             }
-            if (r.parallelToolCalls() != null) o.put("parallel_tool_calls", r.parallelToolCalls());
+            if (r.parallelToolCalls() != null) g.writeBooleanField("parallel_tool_calls", r.parallelToolCalls());
         }
         switch (r.responseFormat()) {
             case ResponseFormat.Text t -> { }
-            case ResponseFormat.JsonObject j -> o.putObject("response_format").put("type", "json_object");
+            case ResponseFormat.JsonObject j -> {
+                g.writeObjectFieldStart("response_format");
+                g.writeStringField("type", "json_object");
+                g.writeEndObject();
+            }
             case ResponseFormat.JsonSchema s -> {
-                ObjectNode rf = o.putObject("response_format");
-                rf.put("type", "json_schema");
-                ObjectNode js = rf.putObject("json_schema");
-                js.put("name", s.name());
-                if (s.description() != null) js.put("description", s.description());
-                if (s.schema() != null) js.set("schema", s.schema());
-                if (s.strict() != null) js.put("strict", s.strict());
+                g.writeObjectFieldStart("response_format");
+                g.writeStringField("type", "json_schema");
+                g.writeObjectFieldStart("json_schema");
+                g.writeStringField("name", s.name());
+                if (s.description() != null) g.writeStringField("description", s.description());
+                if (s.schema() != null) {
+                    g.writeFieldName("schema");
+                    g.writeTree(s.schema());
+                }
+                if (s.strict() != null) g.writeBooleanField("strict", s.strict());
+                g.writeEndObject();
+                g.writeEndObject();
             }
         }
         if (r.stream()) {
-            o.put("stream", true);
+            g.writeBooleanField("stream", true);
             // always ask for usage: billing needs it even when the client did not
-            o.putObject("stream_options").put("include_usage", true);
+            g.writeObjectFieldStart("stream_options");
+            g.writeBooleanField("include_usage", true);
+            g.writeEndObject();
         }
-        if (r.maxTokens() != null) o.put("max_completion_tokens", r.maxTokens());
-        if (r.temperature() != null) o.put("temperature", r.temperature());
-        if (r.topP() != null) o.put("top_p", r.topP());
-        if (r.n() != 1) o.put("n", r.n());
+        if (r.maxTokens() != null) g.writeNumberField("max_completion_tokens", r.maxTokens());
+        if (r.temperature() != null) g.writeNumberField("temperature", r.temperature());
+        if (r.topP() != null) g.writeNumberField("top_p", r.topP());
+        if (r.n() != 1) g.writeNumberField("n", r.n());
         if (!r.stop().isEmpty()) {
-            ArrayNode stop = o.putArray("stop");
-            r.stop().forEach(stop::add);
+            g.writeArrayFieldStart("stop");
+            for (String stop : r.stop()) g.writeString(stop);
+            g.writeEndArray();
         }
-        if (r.user() != null) o.put("user", r.user());
-        return o;
+        if (r.user() != null) g.writeStringField("user", r.user());
+        g.writeEndObject();
+    }
+
+    private static boolean writtenByUs(String key, ChatRequest r) {
+        return switch (key) {
+            case "model", "messages" -> true;
+            case "tools", "tool_choice" -> !r.tools().isEmpty();
+            case "parallel_tool_calls" -> !r.tools().isEmpty() && r.parallelToolCalls() != null;
+            case "response_format" -> !(r.responseFormat() instanceof ResponseFormat.Text);
+            case "stream", "stream_options" -> r.stream();
+            case "max_completion_tokens" -> r.maxTokens() != null;
+            case "temperature" -> r.temperature() != null;
+            case "top_p" -> r.topP() != null;
+            case "n" -> r.n() != 1;
+            case "stop" -> !r.stop().isEmpty();
+            case "user" -> r.user() != null;
+            default -> false;
+        };
     }
 
     public static ObjectNode message(ChatMessage m) {
-        ObjectNode o = Json.object();
-        o.put("role", m.role().wire());
-        if (m.content() == null) {
-            o.putNull("content");
-        } else if (m.contentIsString() && m.content().size() == 1 && m.content().get(0) instanceof ContentPart.Text t) {
-            o.put("content", t.text());
-        } else {
-            ArrayNode parts = o.putArray("content");
-            for (ContentPart p : m.content()) {
-                switch (p) {
-                    case ContentPart.Text t -> parts.addObject().put("type", "text").put("text", t.text());
-                    case ContentPart.Image i -> {
-                        ObjectNode img = parts.addObject().put("type", "image_url").putObject("image_url");
-                        img.put("url", i.url());
-                        if (i.detail() != null) img.put("detail", i.detail());
-                    }
-                    case ContentPart.Opaque op -> parts.add(op.raw());
-                }
-            }
-        }
-        if (m.name() != null) o.put("name", m.name());
-        if (!m.toolCalls().isEmpty()) o.set("tool_calls", toolCalls(m));
-        if (m.toolCallId() != null) o.put("tool_call_id", m.toolCallId());
-        return o;
+        return (ObjectNode) Json.parseOrNull(Json.write(g -> writeMessage(g, m)));
     }
 
-    private static ArrayNode toolCalls(ChatMessage m) {
-        ArrayNode calls = Json.array();
-        for (ToolCall c : m.toolCalls()) {
-            ObjectNode call = calls.addObject();
-            call.put("id", c.id());
-            call.put("type", "function");
-            call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+    private static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role().wire());
+        if (m.content() == null) {
+            g.writeNullField("content");
+        } else if (m.contentIsString() && m.content().size() == 1 && m.content().get(0) instanceof ContentPart.Text t) {
+            g.writeStringField("content", t.text());
+        } else {
+            g.writeArrayFieldStart("content");
+            for (ContentPart p : m.content()) {
+                switch (p) {
+                    case ContentPart.Text t -> {
+                        g.writeStartObject();
+                        g.writeStringField("type", "text");
+                        g.writeStringField("text", t.text());
+                        g.writeEndObject();
+                    }
+                    case ContentPart.Image i -> {
+                        g.writeStartObject();
+                        g.writeStringField("type", "image_url");
+                        g.writeObjectFieldStart("image_url");
+                        g.writeStringField("url", i.url());
+                        if (i.detail() != null) g.writeStringField("detail", i.detail());
+                        g.writeEndObject();
+                        g.writeEndObject();
+                    }
+                    case ContentPart.Opaque op -> g.writeTree(op.raw());
+                }
+            }
+            g.writeEndArray();
         }
-        return calls;
+        if (m.name() != null) g.writeStringField("name", m.name());
+        if (!m.toolCalls().isEmpty()) {
+            g.writeFieldName("tool_calls");
+            writeToolCalls(g, m);
+        }
+        if (m.toolCallId() != null) g.writeStringField("tool_call_id", m.toolCallId());
+        g.writeEndObject();
+    }
+
+    private static void writeToolCalls(JsonGenerator g, ChatMessage m) throws IOException {
+        g.writeStartArray();
+        for (ToolCall c : m.toolCalls()) {
+            g.writeStartObject();
+            g.writeStringField("id", c.id());
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", c.name());
+            g.writeStringField("arguments", c.arguments());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 }
