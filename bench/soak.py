@@ -90,8 +90,7 @@ def job(key, i):
 def embedding(key, i):
     s, b = call("POST", "/v1/embeddings", key, {"model": "text-embedding-3-small", "input": "soak text %d" % i})
     good = s == 200 and len(b["data"][0]["embedding"]) > 0
-    # embeddings are not billed on main (MediaService admits no ticket): no usage record expected
-    record("embedding", s if not good and s != 200 else (200 if good else 595), b, 0)
+    record("embedding", s if not good and s != 200 else (200 if good else 595), b)
 
 
 def batch(key, i):
@@ -194,7 +193,7 @@ warm = [kb for s, kb in rss if s >= 120] or [kb for _, kb in rss]
 print("| duration | %.1f min at %.1f requests/s (%d sent) |" % (minutes, rate, sent))
 print("| succeeded | %s |" % ", ".join("%s %d" % kv for kv in sorted(ok.items())))
 print("| unexpected errors | %d %s |" % (unexpected, dict(errors) if errors else ""))
-print("| usage records | %d (expected %d: one per chat, stream, job and batch item); request ids used twice: %d |"
+print("| usage records | %d (expected %d: one per chat, stream, job, embedding and batch item); request ids used twice: %d |"
       % (len(usage), expected, duplicates))
 print("| ledger | topped up %d, balance now %d: balance change %d µ$; sum of charged_micros %d µ$; reserved %d |"
       % (TOPUP_MICROS, bal["balance_micros"], spent, charged, bal["reserved_micros"]))
