@@ -63,7 +63,9 @@ public final class JobRunner {
     private Future<Job.Outcome> call(Job job, Caller caller, ChatRequest request, String cacheKey) {
         JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
         long start = System.nanoTime();
-        return attempt(caller, request, schema, true).map(served -> {
+        // the charge is made durable before the outcome can be stored: a crash in between re-runs the job, and the
+        // re-run's charge has the same usage id (Caller.job), so the ledger takes it once
+        return attempt(caller, request, schema, true).compose(served -> chat.settlementsWritten().map(served)).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
             Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), new String(ChatEncoder.responseBytes(r), java.nio.charset.StandardCharsets.UTF_8), null, null,

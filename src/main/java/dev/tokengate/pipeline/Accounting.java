@@ -39,6 +39,11 @@ public interface Accounting extends AutoCloseable {
         }
     }
 
+    /** Completes when every ticket finished so far is durably settled (the ledger is written behind). */
+    default Future<Void> settlementsWritten() {
+        return Future.succeededFuture();
+    }
+
     Ticket NO_TICKET = (servedBy, usage, status, stream) -> {};
 
     /** No limits and no billing. */

@@ -52,6 +52,11 @@ public final class ChatService {
         return attempts;
     }
 
+    /** Completes when the charges of every call finished so far are written to the ledger. */
+    public Future<Void> settlementsWritten() {
+        return accounting.settlementsWritten();
+    }
+
     public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
         return complete(Caller.background(user, null), request);
     }

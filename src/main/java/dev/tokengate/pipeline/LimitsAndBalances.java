@@ -174,12 +174,20 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
             if (decision != null && decision.granted()) limiter.release(decision.permit(), cacheHit ? 0 : usage.totalTokens());
             if (hold == null) return;
             long now = clock.millis();
-            UsageRecord record = new UsageRecord(Ids.next("usage_", now), caller.requestId(), caller.user().id(),
+            // a job's paid call has an id of its own: settling it again (the job re-ran after a crash) charges nothing
+            boolean once = caller.paidCalls() != null && cost > 0;
+            String id = once ? "usage_" + caller.requestId() + "_" + caller.paidCalls().incrementAndGet() : Ids.next("usage_", now);
+            UsageRecord record = new UsageRecord(id, caller.requestId(), caller.user().id(),
                     caller.keyId(), servedBy == null ? model : servedBy.publicModel(),
                     servedBy == null ? null : servedBy.id(), usage.promptTokens(), usage.completionTokens(),
                     usage.cachedPromptTokens(), cost, 0, (System.nanoTime() - started) / 1_000_000, status, cacheHit, stream, now);
-            balances.settle(hold, cost, record);
+            balances.settle(hold, cost, record, once);
         }
+    }
+
+    @Override
+    public Future<Void> settlementsWritten() {
+        return balances == null ? Future.succeededFuture() : balances.flush();
     }
 
     @Override
