@@ -5,23 +5,27 @@ import dev.tokengate.billing.Balances;
 import dev.tokengate.billing.BillingPolicy;
 import dev.tokengate.billing.LocalBalances;
 import dev.tokengate.billing.SharedBalances;
+import dev.tokengate.cache.LocalResponseCache;
+import dev.tokengate.cache.ResponseCache;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.pipeline.Accounting;
 import dev.tokengate.pipeline.LimitsAndBalances;
 import dev.tokengate.ratelimit.LocalRateLimiter;
 import dev.tokengate.ratelimit.RateLimiter;
 import dev.tokengate.store.redis.RedisRateLimiter;
+import dev.tokengate.store.redis.RedisResponseCache;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.Set;
 
 /**
  * Builds the accounting stages for the configured storage: balances kept live in this process when it is the only user
- * of its store (SQLite, memory), in PostgreSQL when instances share it; rate-limit counters in Redis when configured.
+ * of its store (SQLite, memory), in PostgreSQL when instances share it; rate-limit counters and the response cache in
+ * Redis when configured.
  *
  * @param balances null when billing is off
  */
-record AccountingSetup(Accounting accounting, Balances balances) implements AutoCloseable {
+record AccountingSetup(Accounting accounting, Balances balances, ResponseCache responseCache) implements AutoCloseable {
 
     static AccountingSetup open(Vertx vertx, GatewayConfig config, Storage storage, InstantSource clock) {
         Balances balances = null;
@@ -31,12 +35,16 @@ record AccountingSetup(Accounting accounting, Balances balances) implements Auto
                     : new SharedBalances(vertx, storage.ledger, policy, clock);
         }
         RateLimiter limiter = config.redis().configured() ? new RedisRateLimiter(vertx, config.redis()) : new LocalRateLimiter(clock);
-        return new AccountingSetup(new LimitsAndBalances(vertx, balances, limiter, config.rateLimits(), config.billing(), clock), balances);
+        ResponseCache cache = config.redis().configured() ? new RedisResponseCache(vertx, config.redis())
+                : new LocalResponseCache(clock, 100_000);
+        return new AccountingSetup(new LimitsAndBalances(vertx, balances, limiter, config.rateLimits(), config.billing(), clock),
+                balances, cache);
     }
 
     /** Writes every queued usage record; call before the store closes. */
     @Override
     public void close() {
+        responseCache.close();
         accounting.close();
     }
 }

@@ -10,16 +10,17 @@ import dev.tokengate.batches.OpenAiBatches;
 import dev.tokengate.batches.OpenAiResultFiles;
 import dev.tokengate.files.FileService;
 import dev.tokengate.cache.ImageVault;
-import dev.tokengate.cache.MessageCache;
 import dev.tokengate.pipeline.Attempts;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.provider.local.LocalEmbeddingProvider;
 import dev.tokengate.provider.simulated.SimulatedImageProvider;
 import dev.tokengate.callbacks.CallbackSender;
 import dev.tokengate.jobs.JobCallbacks;
 import dev.tokengate.jobs.JobEngine;
 import dev.tokengate.jobs.JobRunner;
+import dev.tokengate.jobs.JobSlots;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.Json;
@@ -101,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
             AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
             User adminUser = accounts.ensureAdminUser();
-            ModelCatalog catalog = new ModelCatalog(config.models(), env);
+            ModelCatalog catalog = new ModelCatalog(config.models(), env, config.jobs().maxConcurrencyPerDeployment());
             OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream(), tracing);
             Map<String, Provider> providers = Map.of(
                     "simulated", new SimulatedProvider(vertx, clock, config.simulated()),
@@ -110,14 +111,16 @@ public final class Gateway implements AutoCloseable {
             var routing = config.routing();
             Attempts attempts = new Attempts(vertx, new DeploymentHealth(clock, routing.breakerFailures(), routing.breakerOpenSeconds() * 1000L),
                     metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()), tracing);
-            MediaService media = new MediaService(catalog,
-                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
-                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts);
             accounting = AccountingSetup.open(vertx, config, storage, clock);
+            MediaService media = new MediaService(vertx, catalog,
+                    Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
+                    Map.of("simulated", new SimulatedImageProvider(vertx), "openai", openai), attempts, accounting.accounting());
             ChatService chat = new ChatService(catalog, providers, config.tiers(), attempts, accounting.accounting());
+            ResponseCaching caching = new ResponseCaching(chat, accounting.responseCache(), accounting.accounting(), config.billing());
             CallbackSender callbacks = new CallbackSender(vertx, config.callbacks(), clock);
-            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, new MessageCache(clock, 100_000)),
-                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs(), tracing);
+            JobEngine engine = new JobEngine(vertx, storage.jobs, new JobRunner(chat, caching),
+                    storage.signals, clock, new UserDirectory(vertx, storage.accounts)::find, config.jobs(), tracing,
+                    new JobSlots(catalog));
             JobCallbacks jobCallbacks = new JobCallbacks(vertx, storage.jobs, storage.accounts, callbacks, clock);
             jobCallbacks.attach(engine);
             JobService jobs = new JobService(vertx, engine, catalog, config.tiers(), callbacks.guard(), clock);
@@ -131,7 +134,7 @@ public final class Gateway implements AutoCloseable {
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
                     media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
                     new ResponseService(vertx, storage.responses, clock, ResponseIds.random()),
-                    new AnthropicBatches(batches, batchFactory), tracing);
+                    new AnthropicBatches(batches, batchFactory), caching, tracing);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();

@@ -15,8 +15,7 @@ public final class OpenAiBatchViews {
         o.put("id", b.id());
         o.put("object", "batch");
         o.put("endpoint", b.endpoint());
-        // items may name different models, and the batch row does not keep one
-        o.putNull("model");
+        text(o, "model", c.model());
         o.put("input_file_id", b.inputFileId());
         o.put("completion_window", b.completionWindow());
         o.put("status", b.status().stored());

@@ -12,8 +12,19 @@ public interface Balances extends AutoCloseable {
     /** Holds {@code micros} for one request; fails with an {@code INSUFFICIENT_BALANCE} ApiException when it cannot. */
     Future<Hold> reserve(String userId, long micros);
 
-    /** Releases the hold, charges {@code chargeMicros} (at most what the balance covers) and records the usage. */
-    void settle(Hold hold, long chargeMicros, UsageRecord usage);
+    /**
+     * Releases the hold, charges {@code chargeMicros} (at most what the balance covers) and records the usage. With {@code once}, the
+     * usage id identifies the charge: when a record with that id is already stored, the hold is released and nothing
+     * is charged.
+     */
+    void settle(Hold hold, long chargeMicros, UsageRecord usage, boolean once);
+
+    default void settle(Hold hold, long chargeMicros, UsageRecord usage) {
+        settle(hold, chargeMicros, usage, false);
+    }
+
+    /** Completes when every settlement accepted so far is written to the store. */
+    Future<Void> flush();
 
     /** The account as of now, including every settlement this instance has accepted. */
     Future<Account> account(String userId);

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,8 @@ final class LedgerWriter implements AutoCloseable {
 
     private sealed interface Op permits Settle, Task {}
 
-    private record Settle(Settlement settlement) implements Op {}
+    /** @param charged told what the store charged, for a settlement that may be skipped ({@code once}); or null */
+    private record Settle(Settlement settlement, LongConsumer charged) implements Op {}
 
     private record Task(Function<LedgerStore, ?> work, CompletableFuture<Object> done) implements Op {}
 
@@ -33,6 +36,7 @@ final class LedgerWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
+    private volatile boolean lingering;
 
     LedgerWriter(LedgerStore store) {
         this.store = store;
@@ -40,11 +44,17 @@ final class LedgerWriter implements AutoCloseable {
     }
 
     void settle(Settlement s) {
+        settle(s, null);
+    }
+
+    /** Queues {@code s}; {@code charged}, when given, is told on the writer thread what the store charged. */
+    void settle(Settlement s, LongConsumer charged) {
+        Settle op = new Settle(s, charged);
         if (closing) {
-            writeAlone(s);
+            writeAlone(op);
             return;
         }
-        queue.add(new Settle(s));
+        queue.add(op);
     }
 
     /** Runs {@code work} on the writer after everything queued before it; the future completes with its result. */
@@ -52,7 +62,10 @@ final class LedgerWriter implements AutoCloseable {
     <T> CompletableFuture<T> submit(Function<LedgerStore, T> work) {
         CompletableFuture<Object> done = new CompletableFuture<>();
         if (closing) done.completeExceptionally(new IllegalStateException("the ledger is closed"));
-        else queue.add(new Task(work, done));
+        else {
+            queue.add(new Task(work, done));
+            if (lingering) LockSupport.unpark(thread);
+        }
         return (CompletableFuture<T>) done;
     }
 
@@ -93,23 +106,26 @@ final class LedgerWriter implements AutoCloseable {
      * the same moment (ACCOUNTS.md).
      */
     private void lingerForMore(List<Op> ops) throws InterruptedException {
-        long deadline = System.nanoTime() + LINGER_NANOS;
-        while (ops.size() < LINGER_UNTIL && !closing) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return;
-            Op next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) return;
-            ops.add(next);
-            queue.drainTo(ops, MAX_BATCH - ops.size());
+        if (ops.size() >= LINGER_UNTIL || closing) return;
+        for (Op op : ops) if (op instanceof Task) return; // someone waits for it (a job's charge, a read): no delay
+        // parked, not in a timed poll: a thread waiting in poll is woken (a system call) by every single settlement;
+        // a submitted task unparks it early
+        lingering = true;
+        try {
+            LockSupport.parkNanos(LINGER_NANOS);
+        } finally {
+            lingering = false;
         }
+        if (Thread.interrupted()) throw new InterruptedException();
+        queue.drainTo(ops, MAX_BATCH - ops.size());
     }
 
     /** Consecutive settlements form one batch; a task runs alone, after the settlements queued before it. */
     private void process(List<Op> ops) throws InterruptedException {
-        List<Settlement> batch = new ArrayList<>();
+        List<Settle> batch = new ArrayList<>();
         for (Op op : ops) {
             switch (op) {
-                case Settle s -> batch.add(s.settlement());
+                case Settle s -> batch.add(s);
                 case Task t -> {
                     writeBatch(batch);
                     batch.clear();
@@ -120,22 +136,28 @@ final class LedgerWriter implements AutoCloseable {
         writeBatch(batch);
     }
 
-    private void writeBatch(List<Settlement> batch) throws InterruptedException {
+    private void writeBatch(List<Settle> batch) throws InterruptedException {
         if (batch.isEmpty()) return;
         try {
-            store.settle(batch);
+            List<Long> charged = store.settle(batch.stream().map(Settle::settlement).toList());
+            for (int i = 0; i < batch.size(); i++) tell(batch.get(i), charged.get(i));
             return;
         } catch (RuntimeException e) {
             LOG.warn("writing {} usage records failed ({}); writing them one by one", batch.size(), e.getMessage());
         }
-        for (Settlement s : batch) writeWithRetries(s);
+        for (Settle s : batch) writeWithRetries(s);
     }
 
-    private void writeWithRetries(Settlement s) throws InterruptedException {
+    private static void tell(Settle s, long charged) {
+        if (s.charged() != null) s.charged().accept(charged);
+    }
+
+    private void writeWithRetries(Settle op) throws InterruptedException {
+        Settlement s = op.settlement();
         long backoff = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                store.settle(List.of(s));
+                tell(op, store.settle(List.of(s)).get(0));
                 return;
             } catch (RuntimeException e) {
                 if (alreadyWritten(e)) {
@@ -164,11 +186,11 @@ final class LedgerWriter implements AutoCloseable {
         return false;
     }
 
-    private void writeAlone(Settlement s) {
+    private void writeAlone(Settle op) {
         try {
-            store.settle(List.of(s));
+            tell(op, store.settle(List.of(op.settlement())).get(0));
         } catch (RuntimeException e) {
-            LOG.error("could not write a settlement after close: {} ({})", s, e.getMessage());
+            LOG.error("could not write a settlement after close: {} ({})", op.settlement(), e.getMessage());
         }
     }
 
@@ -200,7 +222,7 @@ final class LedgerWriter implements AutoCloseable {
         queue.drainTo(rest);
         for (Op op : rest) {
             switch (op) {
-                case Settle s -> writeAlone(s.settlement());
+                case Settle s -> writeAlone(s);
                 case Task t -> t.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
             }
         }

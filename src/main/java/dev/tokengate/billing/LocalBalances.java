@@ -67,15 +67,32 @@ public final class LocalBalances implements Balances {
     }
 
     @Override
-    public void settle(Hold hold, long chargeMicros, UsageRecord usage) {
+    public void settle(Hold hold, long chargeMicros, UsageRecord usage, boolean once) {
         Live a = live.get(hold.userId()).result();
         synchronized (a) {
             a.reserved -= hold.micros();
             long charged = a.unlimited ? 0 : Math.max(0, Math.min(chargeMicros, a.balance - a.reserved));
             a.balance -= charged;
             // queued under the lock, so the store sees this account's changes in the order they happened here
-            writer.settle(new Settlement(a.userId, null, 0, charged, usage));
+            Settlement s = new Settlement(a.userId, null, 0, charged, usage, once);
+            if (!once) {
+                writer.settle(s);
+                return;
+            }
+            // the store skips a charge it already holds (made before a crash): the live balance gives it back
+            writer.settle(s, stored -> {
+                if (stored < charged) {
+                    synchronized (a) {
+                        a.balance += charged - stored;
+                    }
+                }
+            });
         }
+    }
+
+    @Override
+    public Future<Void> flush() {
+        return onContext(writer.flush());
     }
 
     @Override

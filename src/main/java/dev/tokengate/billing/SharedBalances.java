@@ -70,8 +70,13 @@ public final class SharedBalances implements Balances {
     }
 
     @Override
-    public void settle(Hold hold, long chargeMicros, UsageRecord usage) {
-        writer.settle(new Settlement(hold.userId(), hold.id(), hold.micros(), hold.unlimited() ? 0 : chargeMicros, usage));
+    public void settle(Hold hold, long chargeMicros, UsageRecord usage, boolean once) {
+        writer.settle(new Settlement(hold.userId(), hold.id(), hold.micros(), hold.unlimited() ? 0 : chargeMicros, usage, once));
+    }
+
+    @Override
+    public Future<Void> flush() {
+        return onContext(writer.flush());
     }
 
     @Override

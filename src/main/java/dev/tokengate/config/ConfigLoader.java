@@ -34,6 +34,7 @@ public final class ConfigLoader {
     private static final Set<String> TYPES = Set.of("chat", "embedding", "image");
     private static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
     private static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+    private static final int MAX_CONCURRENCY = 100_000;
 
     private ConfigLoader() {}
 
@@ -193,7 +194,8 @@ public final class ConfigLoader {
                 f.integer(j, "jobs.workers", 1, 4096),
                 f.integer(j, "jobs.lease_seconds", 1, 86_400),
                 f.integer(j, "jobs.max_attempts", 1, 100),
-                f.string(j, "jobs.default_model", false));
+                f.string(j, "jobs.default_model", false),
+                f.integer(j, "jobs.max_concurrency_per_deployment", 1, MAX_CONCURRENCY));
         if (models.stream().noneMatch(m -> m.name().equals(jobs.defaultModel()))) {
             throw new ConfigException("jobs.default_model: '" + jobs.defaultModel() + "' is not a configured model");
         }
@@ -251,7 +253,8 @@ public final class ConfigLoader {
             caps.put(e.getKey(), f.integer(b.path("model_max_output_tokens"), "billing.model_max_output_tokens." + e.getKey(), 1, 100_000_000));
         }
         return new GatewayConfig.Billing(f.bool(b, "billing.enabled"), f.money(b, "billing.new_user_credit_usd"),
-                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps));
+                f.integer(b, "billing.max_output_tokens", 1, 100_000_000), Map.copyOf(caps),
+                b.has("cache_hit_percent") ? f.integer(b, "billing.cache_hit_percent", 0, 100) : 0);
     }
 
     private static GatewayConfig.RateLimits rateLimits(JsonNode r, Fields f, Set<String> tiers) {
@@ -345,9 +348,10 @@ public final class ConfigLoader {
         int weight = d.has("weight") ? f.integer(d, at + ".weight", 0, 1_000_000) : 1;
         JsonNode p = d.path("price");
         Price price = new Price(f.money(p, at + ".price.input_per_m"), f.money(p, at + ".price.cached_input_per_m"),
-                f.money(p, at + ".price.output_per_m"));
+                f.money(p, at + ".price.output_per_m"), f.money(p, at + ".price.per_image"));
         String upstreamModel = f.string(d, at + ".upstream_model", false);
-        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price);
+        Integer maxConcurrency = d.has("max_concurrency") ? f.integer(d, at + ".max_concurrency", 1, MAX_CONCURRENCY) : null;
+        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency);
     }
 
     private static Map<String, GatewayConfig.Tier> tiers(JsonNode node, Fields f, List<GatewayConfig.Model> models) {

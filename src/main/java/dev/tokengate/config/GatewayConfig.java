@@ -54,9 +54,13 @@ public record GatewayConfig(
         public boolean isAlias() { return !candidates.isEmpty(); }
     }
 
-    /** @param apiKeyEnv the name of the environment variable holding the upstream key (never the key itself). */
+    /**
+     * @param apiKeyEnv      the name of the environment variable holding the upstream key (never the key itself)
+     * @param maxConcurrency queued work (jobs, batch items) in flight against this deployment at once on one instance;
+     *                       null: {@link Jobs#maxConcurrencyPerDeployment()} for network upstreams, unbounded otherwise
+     */
     public record DeploymentSpec(String provider, String baseUrl, String upstreamModel, String apiKeyEnv, int weight,
-                                 Price price) {}
+                                 Price price, Integer maxConcurrency) {}
 
     /** @param models the public model names the tier may use, or ["*"] for all. */
     public record Tier(List<String> models, int batchSize, int maxTokens) {
@@ -65,7 +69,14 @@ public record GatewayConfig(
         }
     }
 
-    public record Jobs(int workers, int leaseSeconds, int maxAttempts, String defaultModel) {}
+    /** @param maxConcurrencyPerDeployment the default of a network deployment's {@code max_concurrency} */
+    public record Jobs(int workers, int leaseSeconds, int maxAttempts, String defaultModel, int maxConcurrencyPerDeployment) {
+        public Jobs(int workers, int leaseSeconds, int maxAttempts, String defaultModel) {
+            this(workers, leaseSeconds, maxAttempts, defaultModel, DEFAULT_MAX_CONCURRENCY);
+        }
+
+        public static final int DEFAULT_MAX_CONCURRENCY = 32;
+    }
 
     /**
      * @param maxRetries         rounds over a model's deployments after the first, with backoff between rounds
@@ -82,8 +93,16 @@ public record GatewayConfig(
     /**
      * Prepaid balances. The worst case reserved for a request counts its max_tokens, capped by the model's output cap
      * ({@code modelMaxOutputTokens}, else {@code maxOutputTokens}); a request without max_tokens counts the cap.
+     *
+     * @param cacheHitPercent what a response-cache hit costs, in percent of what the cached answer cost (0: free)
      */
-    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens) {
+    public record Billing(boolean enabled, long newUserCreditMicros, int maxOutputTokens, Map<String, Integer> modelMaxOutputTokens,
+                          int cacheHitPercent) {
+        /** The cost of a cache hit whose answer cost {@code originalMicros} when it was made, rounded up. */
+        public long cacheHitMicros(long originalMicros) {
+            return cacheHitPercent == 0 ? 0 : Math.ceilDiv(Math.multiplyExact(originalMicros, (long) cacheHitPercent), 100L);
+        }
+
         public int outputCap(String model) {
             return modelMaxOutputTokens.getOrDefault(model, maxOutputTokens);
         }

@@ -3,10 +3,15 @@ package dev.tokengate.core;
 /**
  * One upstream that serves a public model.
  *
- * @param apiKey the resolved secret, never printed ({@link #toString()} masks it)
+ * @param apiKey         the resolved secret, never printed ({@link #toString()} masks it)
+ * @param maxConcurrency how many queued calls (jobs, batch items) one instance sends it at once; 0: no bound
  */
 public record Deployment(String id, String publicModel, String providerType, String baseUrl, String upstreamModel,
-                         String apiKey, int weight, Price price) {
+                         String apiKey, int weight, Price price, int maxConcurrency) {
+
+    public boolean bounded() {
+        return maxConcurrency > 0;
+    }
 
     @Override
     public String toString() {

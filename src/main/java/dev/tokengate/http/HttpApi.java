@@ -12,6 +12,7 @@ import dev.tokengate.billing.Balances;
 import dev.tokengate.jobs.JobService;
 import dev.tokengate.pipeline.DeploymentHealth;
 import dev.tokengate.pipeline.MediaService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
@@ -44,7 +45,7 @@ public final class HttpApi {
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
                        FileService files, OpenAiBatches openAiBatches, ResponseService responses,
-                       AnthropicBatches anthropicBatches, Tracing tracing) {}
+                       AnthropicBatches anthropicBatches, ResponseCaching caching, Tracing tracing) {}
 
     private HttpApi() {}
 
@@ -72,13 +73,13 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
 
-        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.images(), java.time.InstantSource.system());
+        MediaRoutes mediaRoutes = new MediaRoutes(d.media(), d.auth(), d.images(), java.time.InstantSource.system());
         mediaRoutes.mountPublic(router);
         router.route("/v1/*").handler(d.auth()::handle);
         router.route("/api/v1/*").handler(d.auth()::handle);
         router.route("/admin/v1/*").handler(d.auth()::handle);
 
-        new OpenAiRoutes(d.chat(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
+        new OpenAiRoutes(d.chat(), d.caching(), d.catalog(), d.config().tiers(), d.auth(), d.startedEpoch()).mount(router);
         new AnthropicRoutes(d.chat(), d.auth()).mount(router);
         new ResponseRoutes(d.chat(), d.responses(), d.auth()).mount(router);
         mediaRoutes.mount(router);

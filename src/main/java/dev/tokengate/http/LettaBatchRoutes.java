@@ -129,7 +129,7 @@ final class LettaBatchRoutes {
         else Responses.error(ctx, ar.cause());
     }
 
-    /** Cursor pagination: before/after are ids, limit bounded, order asc or desc. */
+    /** Cursor pagination: before/after are ids, limit bounded, order asc or desc, order_by only created_at (Letta's). */
     record Page(String after, String before, int limit, boolean ascending) {
         static Page of(RoutingContext ctx, int defaultLimit) {
             String limitText = ctx.queryParams().get("limit");
@@ -145,6 +145,10 @@ final class LettaBatchRoutes {
             String order = ctx.queryParams().get("order");
             if (order != null && !order.equals("asc") && !order.equals("desc")) {
                 throw ApiException.invalid("order", "'order' must be 'asc' or 'desc'.", "invalid_value");
+            }
+            String orderBy = ctx.queryParams().get("order_by");
+            if (orderBy != null && !orderBy.equals("created_at")) {
+                throw ApiException.invalid("order_by", "'order_by' must be 'created_at'.", "invalid_value");
             }
             return new Page(ctx.queryParams().get("after"), ctx.queryParams().get("before"), limit, "asc".equals(order));
         }

@@ -14,11 +14,13 @@ final class MediaRoutes {
     static final String IMAGE_PATH = "/v1/images/content/";
 
     private final MediaService media;
+    private final RequestAuth auth;
     private final ImageVault vault;
     private final InstantSource clock;
 
-    MediaRoutes(MediaService media, ImageVault vault, InstantSource clock) {
+    MediaRoutes(MediaService media, RequestAuth auth, ImageVault vault, InstantSource clock) {
         this.media = media;
+        this.auth = auth;
         this.vault = vault;
         this.clock = clock;
     }
@@ -36,7 +38,7 @@ final class MediaRoutes {
     private void embeddings(RoutingContext ctx) {
         MediaCodec.EmbeddingCall call = MediaCodec.embeddingRequest(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, call.model());
-        media.embed(call.model(), call.request()).onComplete(ar -> {
+        media.embed(auth.caller(ctx), call.model(), call.request()).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
             else Responses.json(ctx, 200, MediaCodec.embeddingResponse(call.model(), ar.result().value(), call.base64()));
         });
@@ -46,7 +48,7 @@ final class MediaRoutes {
         MediaCodec.ImageCall call = MediaCodec.imageRequest(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, call.model());
         String base = Handlers.baseUrl(ctx);
-        media.generate(call.model(), call.request()).onComplete(ar -> {
+        media.generate(auth.caller(ctx), call.model(), call.request()).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
             else Responses.json(ctx, 200, MediaCodec.imageResponse(clock.instant().getEpochSecond(), call.request(),
                     ar.result().value(), png -> base + IMAGE_PATH + vault.put(png) + ".png"));

@@ -9,6 +9,7 @@ import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.Json;
 import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.ChatRequestDecoder;
@@ -18,14 +19,21 @@ import java.util.Map;
 
 /** The OpenAI-compatible routes: chat completions (plain and SSE) and models. */
 final class OpenAiRoutes {
+    /** The opt-in response cache: how many seconds to keep this request's answer (and to answer it from the cache). */
+    static final String CACHE_TTL_HEADER = "x-tokengate-cache-ttl";
+    static final int MAX_CACHE_TTL = 86_400;
+
     private final ChatService chat;
+    private final ResponseCaching caching;
     private final ModelCatalog catalog;
     private final Map<String, GatewayConfig.Tier> tiers;
     private final RequestAuth auth;
     private final long createdEpoch;
 
-    OpenAiRoutes(ChatService chat, ModelCatalog catalog, Map<String, GatewayConfig.Tier> tiers, RequestAuth auth, long createdEpoch) {
+    OpenAiRoutes(ChatService chat, ResponseCaching caching, ModelCatalog catalog, Map<String, GatewayConfig.Tier> tiers,
+                 RequestAuth auth, long createdEpoch) {
         this.chat = chat;
+        this.caching = caching;
         this.catalog = catalog;
         this.tiers = tiers;
         this.auth = auth;
@@ -42,15 +50,16 @@ final class OpenAiRoutes {
         Caller caller = auth.caller(ctx);
         ChatRequest request = ChatRequestDecoder.decode(Json.parse(Handlers.body(ctx)));
         ctx.put(Handlers.MODEL, request.model());
+        int cacheTtl = cacheTtl(ctx);
         if (!request.stream()) {
-            chat.complete(caller, request).onComplete(ar -> {
+            (cacheTtl > 0 ? caching.complete(caller, request, cacheTtl) : chat.complete(caller, request)).onComplete(ar -> {
                 if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.responseBytes(ar.result().value()));
                 else Responses.error(ctx, ar.cause());
             });
             return;
         }
         SseSink sink = new SseSink(ctx.response(), request.includeUsage());
-        chat.stream(caller, request, sink).onComplete(ar -> {
+        (cacheTtl > 0 ? caching.stream(caller, request, sink, cacheTtl) : chat.stream(caller, request, sink)).onComplete(ar -> {
             if (ar.succeeded()) {
                 sink.finish();
                 return;
@@ -59,6 +68,20 @@ final class OpenAiRoutes {
             if (sink.started()) sink.failMidStream(e);
             else Responses.error(ctx, e);
         });
+    }
+
+    /** The TTL the client asked the response cache for, or 0 when it did not. */
+    private static int cacheTtl(RoutingContext ctx) {
+        String v = ctx.request().getHeader(CACHE_TTL_HEADER);
+        if (v == null) return 0;
+        try {
+            int ttl = Integer.parseInt(v.trim());
+            if (ttl >= 1 && ttl <= MAX_CACHE_TTL) return ttl;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid(CACHE_TTL_HEADER, "Invalid '" + CACHE_TTL_HEADER + "' header: '" + v
+                + "'. It must be a whole number of seconds from 1 to " + MAX_CACHE_TTL + ".", "invalid_value");
     }
 
     private void listModels(RoutingContext ctx) {

@@ -83,7 +83,7 @@ final class ResponseRoutes {
     }
 
     private static void failStream(RoutingContext ctx, ResponseEventSink sink, ApiException e) {
-        if (sink.sent()) sink.fail(e);
+        if (sink.started()) sink.fail(e);
         else Responses.error(ctx, e);
     }
 

@@ -42,4 +42,18 @@ public record Job(String id, String userId, String kind, String batchId, String 
                 idempotencyKey, callback, attempts + 1, owner, leaseUntil, runAfter, outcome, callbackStatus, createdAt,
                 updatedAt, completedAt);
     }
+
+    /** The job as the store holds it once a finish by its lease holder applied ({@link JobStore#write}). */
+    public Job after(JobStore.Finish f) {
+        if (f.status() == JobStatus.PENDING) {
+            return new Job(id, userId, kind, batchId, customId, JobStatus.PENDING, model, request, outputSchema, cacheTtlSeconds,
+                    idempotencyKey, callback, f.putBack() ? attempts - 1 : attempts, null, null, f.runAfter(),
+                    f.putBack() ? outcome : f.outcome(), callbackStatus, createdAt, f.now(), completedAt);
+        }
+        CallbackStatus cb = callback == null ? callbackStatus
+                : new CallbackStatus("pending", callbackStatus.attempts(), callbackStatus.statusCode(), callbackStatus.error(),
+                        callbackStatus.sentAt());
+        return new Job(id, userId, kind, batchId, customId, f.status(), model, request, outputSchema, cacheTtlSeconds,
+                idempotencyKey, callback, attempts, null, null, runAfter, f.outcome(), cb, createdAt, f.now(), f.now());
+    }
 }

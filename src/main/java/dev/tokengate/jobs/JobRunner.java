@@ -3,7 +3,6 @@ package dev.tokengate.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.accounts.Secrets;
 import dev.tokengate.accounts.User;
-import dev.tokengate.cache.MessageCache;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatRequest;
@@ -12,6 +11,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
+import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.schema.JsonSchemas;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.ChatRequestDecoder;
@@ -36,9 +36,9 @@ public final class JobRunner {
     }
 
     private final ChatService chat;
-    private final MessageCache cache;
+    private final ResponseCaching cache;
 
-    public JobRunner(ChatService chat, MessageCache cache) {
+    public JobRunner(ChatService chat, ResponseCaching cache) {
         this.chat = chat;
         this.cache = cache;
     }
@@ -51,22 +51,27 @@ public final class JobRunner {
             return Future.failedFuture(new PermanentFailure(e));
         }
         String cacheKey = job.cacheTtlSeconds() == null ? null : cacheKey(job.userId(), request);
-        if (cacheKey != null) {
-            Job.Outcome hit = cache.get(cacheKey);
-            if (hit != null) {
-                return Future.succeededFuture(new Job.Outcome(hit.servedModel(), hit.result(), hit.response(), null, null, null,
-                        hit.promptTokens(), hit.completionTokens(), 0, true, 0L, 0L));
-            }
-        }
+        Caller caller = Caller.queuedJob(user, job.id());
+        if (cacheKey == null) return call(job, caller, request, null);
+        // a hit is recorded in the ledger as a cache hit (see ResponseCaching), never charged upstream tokens
+        return cache.hit(caller, cacheKey, false).compose(hit -> hit == null ? call(job, caller, request, cacheKey)
+                : Future.succeededFuture(new Job.Outcome(hit.response().model(), hit.response().firstText(),
+                        Json.text(ChatEncoder.response(hit.response())), null, null, null, hit.usage().promptTokens(),
+                        hit.usage().completionTokens(), hit.priceMicros(), true, 0L, 0L)));
+    }
+
+    private Future<Job.Outcome> call(Job job, Caller caller, ChatRequest request, String cacheKey) {
         JsonNode schema = job.outputSchema() == null ? null : Json.parseOrNull(job.outputSchema());
         long start = System.nanoTime();
-        return attempt(Caller.background(user, job.id()), request, schema, true).map(served -> {
+        // the charge is made durable before the outcome can be stored: a crash in between re-runs the job, and the
+        // re-run's charge has the same usage id (Caller.job), so the ledger takes it once
+        return attempt(caller, request, schema, true).compose(served -> chat.settlementsWritten().map(served)).map(served -> {
             ChatResponse r = served.value();
             long duration = System.nanoTime() - start;
             Job.Outcome outcome = new Job.Outcome(served.model(), r.firstText(), new String(ChatEncoder.responseBytes(r), java.nio.charset.StandardCharsets.UTF_8), null, null,
                     null, served.usage().promptTokens(), served.usage().completionTokens(),
                     served.deployment().price().costMicros(served.usage()), false, duration, duration);
-            if (cacheKey != null) cache.put(cacheKey, outcome, job.cacheTtlSeconds());
+            if (cacheKey != null) cache.store(cacheKey, served, job.cacheTtlSeconds());
             return outcome;
         });
     }
@@ -88,6 +93,6 @@ public final class JobRunner {
         StringBuilder sb = new StringBuilder(userId).append('\n').append(r.model()).append('\n');
         for (ChatMessage m : r.messages()) sb.append(Json.text(ChatEncoder.message(m))).append('\n');
         sb.append(r.responseFormat());
-        return Secrets.sha256Hex(sb.toString());
+        return "job:" + Secrets.sha256Hex(sb.toString());
     }
 }

@@ -22,6 +22,15 @@ public interface JobStore {
      */
     List<Job> claim(String owner, long now, long leaseUntil, int limit);
 
+    /** As {@link #claim(String, long, long, int)}, only jobs of {@code model}. */
+    List<Job> claim(String owner, long now, long leaseUntil, int limit, String model);
+
+    /**
+     * Back to pending, due at {@code runAfter}, and the attempt the claim counted is taken back: the job never reached
+     * an upstream (every deployment it could use was full).
+     */
+    boolean putBack(String id, String owner, long runAfter, long now);
+
     /** Extends the leases of every job {@code owner} holds. */
     int renewLeases(String owner, long leaseUntil, long now);
 
@@ -37,6 +46,28 @@ public interface JobStore {
 
     /** Back to pending, due at {@code runAfter}, keeping the error that caused the retry. */
     boolean retryLater(String id, String owner, long runAfter, Job.Outcome lastError, long now);
+
+    /**
+     * How an attempt of a leased job ended: {@code status} COMPLETED or FAILED ends it ({@link #complete},
+     * {@link #fail}); PENDING queues it again at {@code runAfter} ({@link #retryLater}), or, with {@code putBack}, without
+     * the attempt and keeping the last outcome ({@link #putBack}; {@code outcome} is then null).
+     */
+    record Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now, boolean putBack) {
+        public Finish(String id, String owner, JobStatus status, Job.Outcome outcome, long runAfter, long now) {
+            this(id, owner, status, outcome, runAfter, now, false);
+        }
+
+        /** The job never reached an upstream (every deployment it could use was full): {@link #putBack}. */
+        public static Finish putBack(String id, String owner, long runAfter, long now) {
+            return new Finish(id, owner, JobStatus.PENDING, null, runAfter, now, true);
+        }
+    }
+
+    /**
+     * Group commit: inserts {@code jobs} and applies {@code finishes} (each only while its owner holds the lease) in one
+     * transaction. When an insert fails nothing is written and it throws. Returns, per finish, whether it applied.
+     */
+    boolean[] write(List<Job> jobs, List<Finish> finishes);
 
     /** Jobs that ended but whose callback was not delivered yet, earliest ended first. */
     List<Job> pendingCallbacks(int limit);

@@ -15,7 +15,9 @@ import java.util.function.Function;
  * The one failover loop: tries the deployments in order, moving on at once after a retryable failure (429, 5xx,
  * timeouts); when all were tried, starts over after an exponential backoff with jitter (at least the upstream's
  * Retry-After) while retries remain. A stream that already reached the client is never retried. Every outcome feeds
- * the deployment's circuit breaker and the upstream metrics.
+ * the deployment's circuit breaker and the upstream metrics. Queued work (jobs, batch items) also needs a free slot of
+ * the deployment ({@link DeploymentSlots}): a full deployment is skipped like an open breaker, and when every one was
+ * full and none was called, the run fails with {@link DeploymentSlots#ALL_BUSY} at once.
  */
 public final class Attempts {
     /** @param maxRetries rounds over the deployments after the first; @param maxDelayMs longest wait before a round */
@@ -28,16 +30,23 @@ public final class Attempts {
     private final Metrics metrics;
     private final Policy policy;
     private final Tracing tracing;
+    private final DeploymentSlots slots;
 
     public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy) {
         this(vertx, health, metrics, policy, Tracing.OFF);
     }
 
     public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy, Tracing tracing) {
+        this(vertx, health, metrics, policy, tracing, new DeploymentSlots());
+    }
+
+    public Attempts(Vertx vertx, DeploymentHealth health, Metrics metrics, Policy policy, Tracing tracing,
+                    DeploymentSlots slots) {
         this.vertx = vertx;
         this.health = health;
         this.metrics = metrics;
         this.policy = policy;
+        this.slots = slots;
         this.tracing = tracing;
     }
 
@@ -46,21 +55,34 @@ public final class Attempts {
     }
 
     public <T> Future<T> run(List<Deployment> deployments, Function<Deployment, Future<T>> call) {
-        List<Deployment> usable = health.usable(deployments);
-        return attempt(usable, 0, 0, null, call);
+        return run(deployments, false, call);
     }
 
-    private <T> Future<T> attempt(List<Deployment> ds, int i, int round, Throwable last, Function<Deployment, Future<T>> call) {
+    /** @param queued whether the call is queued work, bounded per deployment by its {@code max_concurrency} */
+    public <T> Future<T> run(List<Deployment> deployments, boolean queued, Function<Deployment, Future<T>> call) {
+        List<Deployment> usable = health.usable(deployments);
+        return attempt(usable, 0, 0, null, queued, call);
+    }
+
+    private <T> Future<T> attempt(List<Deployment> ds, int i, int round, Throwable last, boolean queued,
+                                  Function<Deployment, Future<T>> call) {
         if (i >= ds.size()) {
+            if (DeploymentSlots.isAllBusy(last)) return Future.failedFuture(last);
             if (round >= policy.maxRetries() || !retryable(last)) return Future.failedFuture(last);
             long delay = delay(round, ChatService.asApi(last).retryAfterSeconds());
             if (delay > policy.maxDelayMs()) return Future.failedFuture(last);
             Promise<T> p = Promise.promise();
-            vertx.setTimer(Math.max(1, delay), t -> attempt(ds, 0, round + 1, last, call).onComplete(p));
+            vertx.setTimer(Math.max(1, delay), t -> attempt(ds, 0, round + 1, last, queued, call).onComplete(p));
             return p.future();
         }
         Deployment d = ds.get(i);
-        if (i + 1 < ds.size() && !health.tryStart(d)) return attempt(ds, i + 1, round, last, call);
+        if (queued && !slots.tryAcquire(d)) {
+            return attempt(ds, i + 1, round, last == null ? DeploymentSlots.allBusy() : last, queued, call);
+        }
+        if (i + 1 < ds.size() && !health.tryStart(d)) {
+            if (queued) slots.release(d);
+            return attempt(ds, i + 1, round, last, queued, call);
+        }
         long start = System.nanoTime();
         Future<T> f;
         try {
@@ -69,6 +91,7 @@ public final class Attempts {
             f = Future.failedFuture(e);
         }
         return f.transform(ar -> {
+            if (queued) slots.release(d);
             long nanos = System.nanoTime() - start;
             metrics.upstreamCall(d.id(), nanos, ar.succeeded());
             if (ar.succeeded()) {
@@ -78,7 +101,7 @@ public final class Attempts {
             boolean retryable = retryable(ar.cause());
             health.record(d, false, retryable, ChatService.asApi(ar.cause()).getMessage(), nanos);
             if (!retryable) return Future.failedFuture(ar.cause());
-            return attempt(ds, i + 1, round, ar.cause(), call);
+            return attempt(ds, i + 1, round, ar.cause(), queued, call);
         });
     }
 

@@ -2,18 +2,36 @@ package dev.tokengate.pipeline;
 
 import dev.tokengate.accounts.User;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Who a chat request runs for, as the accounting stages need it.
  *
- * @param keyId   the API key the limits count against ("admin" for the admin key); null for work without a key (jobs),
- *                which is billed but not rate limited
- * @param headers receives response headers (the rate-limit headers) before the response starts
+ * @param keyId     the API key the limits count against ("admin" for the admin key); null for work without a key
+ *                  (jobs), which is billed but not rate limited
+ * @param headers   receives response headers (the rate-limit headers) before the response starts
+ * @param queued    whether this is queued work (a job or batch item attempt), bounded per deployment by
+ *                  {@link DeploymentSlots}
+ * @param paidCalls for a job: counts its paid upstream calls, so the n-th one's usage record has an id made of the job
+ *                  id and n, and a re-run of the job after a crash cannot charge that call again; null otherwise
  */
-public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
-    /** Work the gateway runs on a user's behalf without a client waiting on a key (a job attempt). */
+public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers, boolean queued,
+                     AtomicInteger paidCalls) {
+    public Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
+        this(user, keyId, requestId, headers, false, null);
+    }
+
+    /** Work the gateway runs on a user's behalf without a client waiting on a key. */
     public static Caller background(User user, String requestId) {
         return new Caller(user, null, requestId, h -> {});
+    }
+
+    /**
+     * One run of a queued job (or batch item): bounded per deployment, and billed once per paid call however often the
+     * job runs (see {@code paidCalls}).
+     */
+    public static Caller queuedJob(User user, String jobId) {
+        return new Caller(user, null, jobId, h -> {}, true, new AtomicInteger());
     }
 }

@@ -52,6 +52,11 @@ public final class ChatService {
         return attempts;
     }
 
+    /** Completes when the charges of every call finished so far are written to the ledger. */
+    public Future<Void> settlementsWritten() {
+        return accounting.settlementsWritten();
+    }
+
     public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
         return complete(Caller.background(user, null), request);
     }
@@ -60,7 +65,7 @@ public final class ChatService {
     public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
         List<Deployment> plan = plan(caller.user(), request.model());
         return accounting.admit(caller, request, plan).compose(ticket ->
-                guarded(() -> completeOn(plan, request)).andThen(ar -> {
+                guarded(() -> completeOn(plan, request, caller.queued())).andThen(ar -> {
                     if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
                     else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
                 }));
@@ -74,8 +79,8 @@ public final class ChatService {
         }
     }
 
-    private Future<Served<ChatResponse>> completeOn(List<Deployment> plan, ChatRequest request) {
-        return attempts.run(plan, d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
+    private Future<Served<ChatResponse>> completeOn(List<Deployment> plan, ChatRequest request, boolean queued) {
+        return attempts.run(plan, queued, d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
             ChatResponse renamed = r.withModel(d.publicModel());
             return new Served<>(renamed, d.publicModel(), d, renamed.usage() == null ? Usage.ZERO : renamed.usage());
         }));

@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,14 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
         return promptTokens(request).compose(promptTokens -> admit(caller, request, candidates, limit, promptTokens, started));
     }
 
+    @Override
+    public Future<Ticket> admit(Caller caller, String model, long rateTokens, long worstCaseMicros) {
+        long started = System.nanoTime();
+        GatewayConfig.RateLimit limit = caller.keyId() == null ? GatewayConfig.RateLimit.NONE : limits.forTier(caller.user().tier());
+        if (limit.none() && balances == null) return Future.succeededFuture(NO_TICKET);
+        return admitCounted(caller, model, limit, rateTokens, () -> worstCaseMicros, started);
+    }
+
     private Future<Integer> promptTokens(ChatRequest request) {
         long chars = 0;
         for (ChatMessage m : request.messages()) {
@@ -61,16 +70,22 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
 
     private Future<Ticket> admit(Caller caller, ChatRequest request, List<Deployment> candidates, GatewayConfig.RateLimit limit,
                                  int promptTokens, long started) {
+        return admitCounted(caller, request.model(), limit, rateTokens(request, promptTokens),
+                () -> worstCaseMicros(request, promptTokens, candidates), started);
+    }
+
+    private Future<Ticket> admitCounted(Caller caller, String model, GatewayConfig.RateLimit limit, long rateTokens,
+                                        LongSupplier worstCase, long started) {
         Future<Decision> limited = limit.none() ? Future.succeededFuture(null)
-                : limiter.acquire("key:" + caller.keyId(), limit, rateTokens(request, promptTokens)).recover(e -> limiterDown(e, limit));
+                : limiter.acquire("key:" + caller.keyId(), limit, rateTokens).recover(e -> limiterDown(e, limit));
         return limited.compose(decision -> {
             if (decision != null) {
                 caller.headers().accept(RateLimitHeaders.of(decision));
                 if (!decision.granted()) return Future.failedFuture(tooMany(decision, limit));
             }
             Future<Hold> held = balances == null ? Future.succeededFuture(null)
-                    : balances.reserve(caller.user().id(), worstCaseMicros(request, promptTokens, candidates));
-            return held.<Ticket>map(hold -> new Metered(caller, request, hold, decision, started)).andThen(ar -> {
+                    : balances.reserve(caller.user().id(), worstCase.getAsLong());
+            return held.<Ticket>map(hold -> new Metered(caller, model, hold, decision, started)).andThen(ar -> {
                 if (ar.failed() && decision != null && decision.granted()) limiter.release(decision.permit(), 0);
             });
         });
@@ -134,15 +149,15 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
     /** One admitted request: finishing it twice does nothing the second time. */
     private final class Metered implements Ticket {
         private final Caller caller;
-        private final ChatRequest request;
+        private final String model;
         private final Hold hold;
         private final Decision decision;
         private final long started;
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        Metered(Caller caller, ChatRequest request, Hold hold, Decision decision, long started) {
+        Metered(Caller caller, String model, Hold hold, Decision decision, long started) {
             this.caller = caller;
-            this.request = request;
+            this.model = model;
             this.hold = hold;
             this.decision = decision;
             this.started = started;
@@ -150,17 +165,29 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
 
         @Override
         public void finish(Deployment servedBy, Usage usage, int status, boolean stream) {
+            finish(servedBy, usage, servedBy == null ? 0 : servedBy.price().costMicros(usage), false, status, stream);
+        }
+
+        @Override
+        public void finish(Deployment servedBy, Usage usage, long cost, boolean cacheHit, int status, boolean stream) {
             if (!finished.compareAndSet(false, true)) return;
-            if (decision != null && decision.granted()) limiter.release(decision.permit(), usage.totalTokens());
+            if (decision != null && decision.granted()) limiter.release(decision.permit(), cacheHit ? 0 : usage.totalTokens());
             if (hold == null) return;
             long now = clock.millis();
-            long cost = servedBy == null ? 0 : servedBy.price().costMicros(usage);
-            UsageRecord record = new UsageRecord(Ids.next("usage_", now), caller.requestId(), caller.user().id(),
-                    caller.keyId(), servedBy == null ? request.model() : servedBy.publicModel(),
+            // a job's paid call has an id of its own: settling it again (the job re-ran after a crash) charges nothing
+            boolean once = caller.paidCalls() != null && cost > 0;
+            String id = once ? "usage_" + caller.requestId() + "_" + caller.paidCalls().incrementAndGet() : Ids.next("usage_", now);
+            UsageRecord record = new UsageRecord(id, caller.requestId(), caller.user().id(),
+                    caller.keyId(), servedBy == null ? model : servedBy.publicModel(),
                     servedBy == null ? null : servedBy.id(), usage.promptTokens(), usage.completionTokens(),
-                    usage.cachedPromptTokens(), cost, 0, (System.nanoTime() - started) / 1_000_000, status, false, stream, now);
-            balances.settle(hold, cost, record);
+                    usage.cachedPromptTokens(), cost, 0, (System.nanoTime() - started) / 1_000_000, status, cacheHit, stream, now);
+            balances.settle(hold, cost, record, once);
         }
+    }
+
+    @Override
+    public Future<Void> settlementsWritten() {
+        return balances == null ? Future.succeededFuture() : balances.flush();
     }
 
     @Override

@@ -12,18 +12,28 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The public models and their deployments, resolved once at start-up (upstream keys read from the environment). */
 public final class ModelCatalog {
+    private static final java.util.Set<String> NETWORK = java.util.Set.of("openai", "anthropic");
     private final Map<String, GatewayConfig.Model> models = new LinkedHashMap<>();
     private final Map<String, List<Deployment>> deployments = new LinkedHashMap<>();
 
     public ModelCatalog(List<GatewayConfig.Model> configured, Map<String, String> env) {
+        this(configured, env, GatewayConfig.Jobs.DEFAULT_MAX_CONCURRENCY);
+    }
+
+    /**
+     * @param defaultMaxConcurrency the bound on queued work of a network deployment (openai, anthropic) that sets no
+     *                              {@code max_concurrency}; in-process ones (simulated, local) are unbounded by default
+     */
+    public ModelCatalog(List<GatewayConfig.Model> configured, Map<String, String> env, int defaultMaxConcurrency) {
         for (GatewayConfig.Model m : configured) {
             models.put(m.name(), m);
             List<Deployment> list = new ArrayList<>();
             for (int i = 0; i < m.deployments().size(); i++) {
                 var d = m.deployments().get(i);
                 String key = d.apiKeyEnv() == null ? null : env.get(d.apiKeyEnv());
+                int bound = d.maxConcurrency() != null ? d.maxConcurrency() : NETWORK.contains(d.provider()) ? defaultMaxConcurrency : 0;
                 list.add(new Deployment(m.name() + "#" + i + "/" + d.provider(), m.name(), d.provider(), stripSlash(d.baseUrl()),
-                        d.upstreamModel(), key, d.weight(), d.price()));
+                        d.upstreamModel(), key, d.weight(), d.price(), bound));
             }
             deployments.put(m.name(), List.copyOf(list));
         }

@@ -81,6 +81,10 @@ class LettaBatchRoutesTest {
                 .isEqualTo(List.of(oldestFirst.get(1)));
         assertThat(gw.get("/v1/messages/batches?order=sideways", lister).status()).isEqualTo(400);
         assertThat(gw.get("/v1/messages/batches?limit=0", lister).status()).isEqualTo(400);
+        assertThat(ids(gw.get("/v1/messages/batches?order_by=created_at&order=asc", lister).json())).isEqualTo(oldestFirst);
+        TestGateway.Resp byId = gw.get("/v1/messages/batches?order_by=id", lister);
+        assertThat(byId.status()).isEqualTo(400);
+        assertThat(byId.body()).contains("order_by");
     }
 
     @Test

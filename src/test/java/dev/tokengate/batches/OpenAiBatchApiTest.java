@@ -40,6 +40,7 @@ class OpenAiBatchApiTest {
         assertThat(created.path("object").asText()).isEqualTo("batch");
         assertThat(created.path("status").asText()).isEqualTo("in_progress");
         assertThat(created.path("completion_window").asText()).isEqualTo("24h");
+        assertThat(created.path("model").asText()).isEqualTo("gpt-4o");
         assertThat(created.path("expires_at").asLong()).isEqualTo(created.path("created_at").asLong() + 24 * 3600);
         assertThat(created.path("metadata").path("project").asText()).isEqualTo("alpha");
         assertThat(created.path("request_counts").path("total").asInt()).isEqualTo(2);
@@ -49,6 +50,7 @@ class OpenAiBatchApiTest {
         JsonNode done = BatchTesting.awaitStatus(gw, key, "/v1/batches/" + created.path("id").asText(), "completed");
         assertThat(done.properties().stream().map(java.util.Map.Entry::getKey).toList()).containsExactlyInAnyOrderElementsOf(BATCH_KEYS);
         assertThat(done.path("request_counts").path("completed").asInt()).isEqualTo(2);
+        assertThat(done.path("model").asText()).isEqualTo("gpt-4o");
         for (String k : List.of("in_progress_at", "finalizing_at", "completed_at", "output_file_id")) {
             assertThat(done.get(k).isNull()).as(k).isFalse();
         }
@@ -56,6 +58,15 @@ class OpenAiBatchApiTest {
         assertThat(usage.path("total_tokens").asLong()).isEqualTo(usage.path("input_tokens").asLong() + usage.path("output_tokens").asLong());
         assertThat(usage.path("input_tokens_details").has("cached_tokens")).isTrue();
         assertThat(usage.path("output_tokens_details").has("reasoning_tokens")).isTrue();
+    }
+
+    @Test
+    void aBatchWhoseRequestsNameDifferentModelsHasNoModel() {
+        String jsonl = BatchTesting.jsonl("gpt-4o", List.of("a")) + BatchTesting.jsonl("gpt-5-mini", List.of("b"));
+        JsonNode created = BatchTesting.createBatch(gw, key, BatchTesting.uploadBatchInput(gw, key, jsonl));
+
+        assertThat(created.has("model")).isTrue();
+        assertThat(created.get("model").isNull()).isTrue();
     }
 
     @Test

@@ -66,6 +66,7 @@ class OpenAiBatchSdkTest {
         assertThat(created.id()).startsWith("batch_");
         assertThat(created.inputFileId()).isEqualTo(file.id());
         assertThat(created.endpoint()).isEqualTo("/v1/chat/completions");
+        assertThat(created.model()).contains("gpt-4o");
 
         Batch done = BatchTesting.await(() -> client.batches().retrieve(created.id()),
                 b -> b.status().equals(Batch.Status.COMPLETED));

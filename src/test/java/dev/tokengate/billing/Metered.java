@@ -24,6 +24,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Metered {
     static final String MODEL = "metered";
+    /** An embedding model at $1 per million input tokens, and an image model at $0.25 an image. */
+    static final String EMBEDDING_MODEL = "metered-embedding";
+    static final String IMAGE_MODEL = "metered-image";
+    static final long IMAGE_MICROS = 250_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Metered() {}
@@ -38,6 +42,16 @@ final class Metered {
                         owned_by: test
                         deployments:
                           - {provider: simulated, upstream_model: metered, price: {input_per_m: 1.00, cached_input_per_m: 1.00, output_per_m: 1.00}}
+                      - name: metered-embedding
+                        type: embedding
+                        owned_by: test
+                        deployments:
+                          - {provider: local, upstream_model: all-minilm-l6-v2, price: {input_per_m: 1.00}}
+                      - name: metered-image
+                        type: image
+                        owned_by: test
+                        deployments:
+                          - {provider: simulated, upstream_model: dall-e-3, price: {per_image: 0.25}}
                     """);
             return f;
         } catch (IOException e) {
@@ -57,9 +71,22 @@ final class Metered {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about prepaid balances.\"}]}";
     }
 
+    static String embedding(String text) {
+        return "{\"model\":\"metered-embedding\",\"input\":\"" + text + "\"}";
+    }
+
+    static String image(int n) {
+        return "{\"model\":\"metered-image\",\"prompt\":\"a lighthouse at dusk\",\"n\":" + n + ",\"response_format\":\"b64_json\"}";
+    }
+
     /** A user of tier user_go: {id, key}. */
     static String[] user(TestGateway gw, String name) {
-        JsonNode u = gw.post("/admin/v1/users", TestGateway.ADMIN_KEY, "{\"name\":\"" + name + "\",\"tier\":\"user_go\"}").json();
+        return user(gw, name, "user_go");
+    }
+
+    /** A user of the given tier: {id, key}. */
+    static String[] user(TestGateway gw, String name, String tier) {
+        JsonNode u = gw.post("/admin/v1/users", TestGateway.ADMIN_KEY, "{\"name\":\"" + name + "\",\"tier\":\"" + tier + "\"}").json();
         String id = u.path("id").asText();
         String key = gw.post("/admin/v1/users/" + id + "/keys", TestGateway.ADMIN_KEY, "{}").json().path("key").asText();
         return new String[]{id, key};

@@ -126,11 +126,19 @@ class PrepaidBalanceTest {
             assertThat(first.status()).as(first.body()).isEqualTo(200);
             assertThat(second.status()).as(second.body()).isEqualTo(200);
 
+            // newest first: the twin is a message-cache hit, recorded in the ledger but free
             List<JsonNode> usage = Metered.usage(gw, user[0]);
-            assertThat(usage).singleElement().satisfies(u ->
-                    assertThat(u.path("request_id").asText()).isEqualTo(first.json().path("data").path("job_id").asText()));
+            assertThat(usage).hasSize(2);
+            JsonNode hit = usage.get(0);
+            JsonNode charged = usage.get(1);
+            assertThat(charged.path("request_id").asText()).isEqualTo(first.json().path("data").path("job_id").asText());
+            assertThat(charged.path("cache_hit").asBoolean()).isFalse();
+            assertThat(charged.path("charged_micros").asLong()).isPositive();
+            assertThat(hit.path("request_id").asText()).isEqualTo(second.json().path("data").path("job_id").asText());
+            assertThat(hit.path("cache_hit").asBoolean()).isTrue();
+            assertThat(hit.path("charged_micros").asLong()).isZero();
             assertThat(Metered.balance(gw, user[0]).path("balance_micros").asLong())
-                    .isEqualTo(1_000_000 - usage.get(0).path("charged_micros").asLong());
+                    .isEqualTo(1_000_000 - charged.path("charged_micros").asLong());
         }
     }
 

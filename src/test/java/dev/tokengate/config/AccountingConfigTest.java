@@ -44,5 +44,16 @@ class AccountingConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("billing.new_user_credit_usd");
         assertThatThrownBy(() -> load(Map.of("billing.max_output_tokens", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("billing.max_output_tokens");
+        assertThatThrownBy(() -> load(Map.of("billing.cache_hit_percent", "101")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("billing.cache_hit_percent");
+    }
+
+    @Test
+    void imageModelsArePricedPerImageAndCacheHitsAreFreeByDefault() {
+        GatewayConfig c = load(Map.of());
+        GatewayConfig.Model dalle = c.models().stream().filter(m -> m.name().equals("dall-e-3")).findFirst().orElseThrow();
+        assertThat(dalle.deployments().get(0).price().imagesMicros(2)).isEqualTo(80_000);
+        assertThat(c.billing().cacheHitMicros(1_000)).isZero();
+        assertThat(load(Map.of("billing.cache_hit_percent", "25")).billing().cacheHitMicros(1_001)).isEqualTo(251);
     }
 }

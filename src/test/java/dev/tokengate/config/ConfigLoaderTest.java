@@ -105,6 +105,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxConcurrencyBelowOneNamesTheDeploymentField() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, max_concurrency: 0}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].max_concurrency")
+                .hasMessageContaining("0");
+    }
+
+    @Test
+    void nonNumericDefaultMaxConcurrencyNamesTheField() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("jobs.max_concurrency_per_deployment", "many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.max_concurrency_per_deployment")
+                .hasMessageContaining("many");
+    }
+
+    @Test
+    void maxConcurrencyIsKeptPerDeploymentAndUnsetOnesGetNone() throws IOException {
+        Path file = yaml("""
+                jobs: {max_concurrency_per_deployment: 7}
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, max_concurrency: 4}
+                      - {provider: openai, base_url: "http://127.0.0.1:11435/v1", upstream_model: llama3}
+                """);
+
+        GatewayConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+
+        assertThat(config.jobs().maxConcurrencyPerDeployment()).isEqualTo(7);
+        assertThat(model(config, "local-llama").deployments()).extracting(GatewayConfig.DeploymentSpec::maxConcurrency)
+                .containsExactly(4, null);
+    }
+
+    @Test
     void aliasCandidateThatDoesNotExistNamesTheCandidate() throws IOException {
         Path file = yaml("""
                 models:

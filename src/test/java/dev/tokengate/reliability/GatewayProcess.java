@@ -34,12 +34,17 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code serve} on a free port with SQLite at {@code db} and waits until /health answers. */
     static GatewayProcess start(Path db, Path configYaml, Path log) {
+        return start("sqlite:" + db, db.getParent(), configYaml, log);
+    }
+
+    /** Starts {@code serve} on a free port with the database at {@code dbUrl} (any form {@code --db} takes). */
+    static GatewayProcess start(String dbUrl, Path dataDir, Path configYaml, Path log) {
         int port = freePort();
         String classpath = System.getProperty("java.class.path");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, "dev.tokengate.app.Main", "serve",
-                "--db", "sqlite:" + db, "--port", String.valueOf(port), "--config", configYaml.toString(),
-                "--data-dir", db.getParent().toString()));
+                "--db", dbUrl, "--port", String.valueOf(port), "--config", configYaml.toString(),
+                "--data-dir", dataDir.toString()));
         pb.environment().put("TOKENGATE_ADMIN_KEY", ADMIN_KEY);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {

@@ -38,11 +38,16 @@ class TenantIsolationTest {
     private static String batchItemJobA;
     private static String batchA;
     private static String batchB;
+    private static String fileA;
+    private static String openAiBatchA;
+    private static String responseA;
+    private static String usageA;
 
     @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("tokengate-tenants");
-        gw = TestGateway.start(Map.of("storage.db_url", "sqlite:" + dir.resolve("tenants.db"), "simulated.ttft_ms", "300"));
+        gw = TestGateway.start(Map.of("storage.db_url", "sqlite:" + dir.resolve("tenants.db"), "simulated.ttft_ms", "300",
+                "billing.new_user_credit_usd", "100"));
         JsonNode alice = gw.post("/admin/v1/users", TestGateway.ADMIN_KEY, "{\"name\":\"alice\",\"tier\":\"user_max\"}").json();
         userA = alice.path("id").asText();
         keyA = gw.post("/admin/v1/users/" + userA + "/keys", TestGateway.ADMIN_KEY, "{}").json().path("key").asText();
@@ -52,6 +57,15 @@ class TenantIsolationTest {
         batchA = ok(gw.post("/v1/messages/batches", keyA, lettaBatch("agent-alice", SECRET))).path("id").asText();
         batchB = ok(gw.post("/v1/messages/batches", keyB, lettaBatch("agent-bob", "bob's question"))).path("id").asText();
         batchItemJobA = batchA + ":000000";
+        fileA = upload(keyA, "{\"custom_id\":\"a-1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
+                + "{\"model\":\"gpt-5-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET + "\"}]}}\n");
+        openAiBatchA = ok(gw.post("/v1/batches", keyA, "{\"input_file_id\":\"" + fileA
+                + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}")).path("id").asText();
+        responseA = ok(gw.post("/v1/responses", keyA, "{\"model\":\"gpt-5-mini\",\"store\":true,\"input\":\"" + SECRET + "\"}"))
+                .path("id").asText();
+        ok(gw.post("/v1/chat/completions", keyA, "{\"model\":\"gpt-5-mini\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + SECRET + "\"}]}"));
+        usageA = awaitUsage(keyA).path("id").asText();
     }
 
     @AfterAll
@@ -75,6 +89,67 @@ class TenantIsolationTest {
         assertIndistinguishableFromUnknown("/v1/messages/batches/%s", batchA, Set.of("GET"));
         assertIndistinguishableFromUnknown("/v1/messages/batches/%s/messages", batchA, Set.of("GET"));
         assertIndistinguishableFromUnknown("/v1/messages/batches/%s/cancel", batchA, Set.of("PATCH"));
+    }
+
+    @Test
+    void anotherUsersFileIdsAreNotFoundWithEveryMethod() {
+        assertThat(gw.get("/v1/files/" + fileA + "/content", keyA).body()).contains(SECRET);
+        assertIndistinguishableFromUnknown("/v1/files/%s", fileA, sameShape(fileA), Set.of("GET", "DELETE"));
+        assertIndistinguishableFromUnknown("/v1/files/%s/content", fileA, sameShape(fileA), Set.of("GET"));
+        assertThat(gw.get("/v1/files/" + fileA, keyA).status()).as("B's DELETE removed nothing").isEqualTo(200);
+    }
+
+    @Test
+    void anotherUsersOpenAiBatchIdsAreNotFoundWithEveryMethod() {
+        assertThat(gw.get("/v1/batches/" + openAiBatchA, keyA).status()).isEqualTo(200);
+        assertIndistinguishableFromUnknown("/v1/batches/%s", openAiBatchA, sameShape(openAiBatchA), Set.of("GET"));
+        assertIndistinguishableFromUnknown("/v1/batches/%s/cancel", openAiBatchA, sameShape(openAiBatchA), Set.of("POST"));
+        assertThat(ok(gw.get("/v1/batches/" + openAiBatchA, keyA)).path("status").asText()).isNotIn("cancelling", "cancelled");
+    }
+
+    @Test
+    void anotherUsersResponseIdsAreNotFoundWithEveryMethod() {
+        assertThat(gw.get("/v1/responses/" + responseA, keyA).status()).isEqualTo(200);
+        assertIndistinguishableFromUnknown("/v1/responses/%s", responseA, sameShape(responseA), Set.of("GET", "DELETE"));
+        assertIndistinguishableFromUnknown("/v1/responses/%s/input_items", responseA, sameShape(responseA), Set.of("GET"));
+        assertThat(gw.get("/v1/responses/" + responseA, keyA).status()).as("B's DELETE removed nothing").isEqualTo(200);
+    }
+
+    @Test
+    void anotherUsersIdsCannotBeUsedAsInputs() {
+        Resp continued = gw.post("/v1/responses", keyB, "{\"model\":\"gpt-5-mini\",\"previous_response_id\":\"" + responseA
+                + "\",\"input\":\"repeat what I said\"}");
+        assertThat(continued.status()).as(continued.body()).isEqualTo(400);
+        assertThat(continued.body()).contains("previous_response_id").doesNotContain(SECRET).doesNotContain(userA);
+
+        Resp batchFromAsFile = gw.post("/v1/batches", keyB, "{\"input_file_id\":\"" + fileA
+                + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}");
+        assertThat(batchFromAsFile.status()).as(batchFromAsFile.body()).isIn(400, 404);
+        assertThat(batchFromAsFile.body()).doesNotContain(SECRET).doesNotContain(userA);
+        assertThat(gw.get("/v1/batches", keyB).body()).doesNotContain(fileA);
+    }
+
+    @Test
+    void anotherUsersFilesBatchesAndUsageNeverShowInLists() {
+        for (String query : List.of("", "?limit=100", "?order=asc", "?after=" + fileA, "?purpose=batch")) {
+            Resp files = gw.get("/v1/files" + query, keyB);
+            assertThat(files.status()).as(query + ": " + files.body()).isIn(200, 400);
+            assertThat(files.body()).as(query).doesNotContain(fileA).doesNotContain(SECRET).doesNotContain(userA);
+        }
+        for (String query : List.of("", "?limit=100", "?after=" + openAiBatchA)) {
+            Resp batches = gw.get("/v1/batches" + query, keyB);
+            assertThat(batches.status()).as(query + ": " + batches.body()).isIn(200, 400);
+            assertThat(batches.body()).as(query).doesNotContain(openAiBatchA).doesNotContain(fileA).doesNotContain(userA);
+        }
+        for (String query : List.of("", "?limit=1000", "?after=" + usageA, "?model=gpt-5-mini")) {
+            Resp usage = gw.get("/v1/usage" + query, keyB);
+            assertThat(usage.status()).as(query + ": " + usage.body()).isIn(200, 400);
+            assertThat(usage.body()).as(query).doesNotContain(usageA).doesNotContain(userA);
+        }
+        assertThat(ok(gw.get("/v1/balance", keyB)).path("user_id").asText()).isNotEqualTo(userA);
+        assertThat(gw.get("/v1/usage", keyA).body()).contains(usageA);
+        assertThat(gw.get("/v1/files", keyA).body()).contains(fileA);
+        assertThat(gw.get("/v1/batches", keyA).body()).contains(openAiBatchA);
     }
 
     @Test
@@ -158,7 +233,10 @@ class TenantIsolationTest {
      * the path has, and never A's data.
      */
     private static void assertIndistinguishableFromUnknown(String template, String idOfA, Set<String> mounted) {
-        String unknownId = UUID.randomUUID().toString();
+        assertIndistinguishableFromUnknown(template, idOfA, UUID.randomUUID().toString(), mounted);
+    }
+
+    private static void assertIndistinguishableFromUnknown(String template, String idOfA, String unknownId, Set<String> mounted) {
         for (String method : METHODS) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             Resp withA = gw.send(method, template.formatted(idOfA), keyB, body);
@@ -169,6 +247,40 @@ class TenantIsolationTest {
             assertThat(withA.body()).as(what).doesNotContain(SECRET).doesNotContain(userA)
                     .isEqualTo(withUnknown.body().replace(unknownId, idOfA));
         }
+    }
+
+    /** An id nobody has, of the same form as {@code id} (its prefix kept, the rest changed). */
+    private static String sameShape(String id) {
+        String tail = UUID.randomUUID().toString().replace("-", "");
+        int keep = Math.max(id.indexOf('_'), id.indexOf('-')) + 1;
+        return id.substring(0, keep) + (tail + tail).substring(0, id.length() - keep);
+    }
+
+    private static String upload(String key, String jsonl) {
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\n\r\n" + jsonl + "\r\n"
+                + "--" + boundary + "--\r\n";
+        Resp r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/files"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), key);
+        return ok(r).path("id").asText();
+    }
+
+    /** The newest usage record of the key's user, once the ledger writer has stored it. */
+    private static JsonNode awaitUsage(String key) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode data = ok(gw.get("/v1/usage", key)).path("data");
+            if (!data.isEmpty()) return data.path(0);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no usage record was stored");
     }
 
     private static Resp submitWithIdempotencyKey(String key, String body, String idempotencyKey) {

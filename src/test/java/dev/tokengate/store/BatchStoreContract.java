@@ -177,15 +177,25 @@ abstract class BatchStoreContract {
                 1000, 1000, 0, false, 1L, 2L), T0 + 1);
         batches.cancelPendingItems("batch_1", "The batch was cancelled.", T0 + 2);
 
-        assertThat(batches.counts("batch_1")).isEqualTo(new BatchCounts(7, 0, 1, 3, 1, 2, 151, 26, 700L));
+        assertThat(batches.counts("batch_1")).isEqualTo(new BatchCounts(7, 0, 1, 3, 1, 2, 151, 26, 700L, "gpt-4o-mini"));
     }
 
     @Test
     void countsOfABatchWithNothingDoneYet() {
         batches.create(batch("batch_1", "user_alice", T0), List.of(item("batch_1", 0, T0), item("batch_1", 1, T0)));
 
-        assertThat(batches.counts("batch_1")).isEqualTo(new BatchCounts(2, 2, 0, 0, 0, 0, 0, 0, null));
+        assertThat(batches.counts("batch_1")).isEqualTo(new BatchCounts(2, 2, 0, 0, 0, 0, 0, 0, null, "gpt-4o-mini"));
         assertThat(batches.counts("batch_missing")).isEqualTo(new BatchCounts(0, 0, 0, 0, 0, 0, 0, 0, null));
+    }
+
+    @Test
+    void countsNameTheModelOnlyWhenEveryItemNamesTheSameOne() {
+        Job other = item("batch_mixed", 1, T0);
+        Job gpt5 = Job.newJob(other.id(), other.userId(), other.kind(), other.batchId(), other.customId(), "gpt-5",
+                other.request(), null, null, null, null, T0);
+        batches.create(batch("batch_mixed", "user_alice", T0), List.of(item("batch_mixed", 0, T0), gpt5));
+
+        assertThat(batches.counts("batch_mixed").model()).isNull();
     }
 
     // ---- delete

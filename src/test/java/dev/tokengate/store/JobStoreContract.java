@@ -161,6 +161,40 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void claimOfOneModelTakesOnlyItsDueJobsIncludingExpiredLeases() {
+        store.insert(List.of(job("job_a1", T0 + 10, "gpt-4o"), job("job_b1", T0 + 5, "gpt-5"), job("job_a2", T0 + 20, "gpt-4o"),
+                job("job_a3", T0 + 30, "gpt-4o"), job("job_a_later", T0 + 10 * LEASE, "gpt-4o")));
+        store.claim("owner_dead", T0 + 100, T0 + 100 + LEASE, 1, "gpt-4o");
+
+        List<Job> claimed = store.claim("owner_a", T0 + 100, T0 + 100 + LEASE, 2, "gpt-4o");
+
+        assertThat(claimed).extracting(Job::id).containsExactly("job_a2", "job_a3");
+        assertThat(claimed).allSatisfy(j -> assertThat(j.leaseOwner()).isEqualTo("owner_a"));
+        assertThat(store.claim("owner_a", T0 + 100, T0 + 100 + LEASE, 10, "gpt-4o")).isEmpty();
+        assertThat(store.claim("owner_b", T0 + 101 + LEASE, T0 + 101 + 2 * LEASE, 10, "gpt-4o"))
+                .extracting(Job::id).containsExactly("job_a1", "job_a2", "job_a3");
+        assertThat(store.find("job_b1").orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void putBackReturnsAClaimedJobToTheQueueWithoutCountingTheAttempt() {
+        store.insert(List.of(job("job_1", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+
+        assertThat(store.putBack("job_1", "owner_b", T0 + 1000, T0 + 1)).as("not the lease owner").isFalse();
+        assertThat(store.putBack("job_1", "owner_a", T0 + 1000, T0 + 1)).isTrue();
+
+        Job back = store.find("job_1").orElseThrow();
+        assertThat(back.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(back.attempts()).isZero();
+        assertThat(back.leaseOwner()).isNull();
+        assertThat(back.runAfter()).isEqualTo(T0 + 1000);
+        assertThat(store.claim("owner_a", T0 + 999, T0 + LEASE, 1)).isEmpty();
+        assertThat(store.claim("owner_a", T0 + 1000, T0 + LEASE, 1)).singleElement()
+                .satisfies(j -> assertThat(j.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void claimNeverTakesEndedJobs() {
         store.insert(List.of(job("job_done", T0), job("job_failed", T0)));
         store.claim("owner_a", T0, T0 + LEASE, 2);
@@ -420,6 +454,67 @@ abstract class JobStoreContract {
         assertThat(store.find("job_1")).contains(done);
     }
 
+    // ---- group writes
+
+    @Test
+    void groupWriteInsertsAndAppliesEachFinishOnlyForItsLeaseOwner() {
+        store.insert(List.of(withCallback("job_done", T0), job("job_failed", T0), job("job_retry", T0), job("job_waiting", T0),
+                job("job_stolen", T0)));
+        List<Job> claimed = store.claim("owner_a", T0, T0 + LEASE, 5);
+        Job fresh = job("job_new", T0 + 1).leasedTo("owner_a", T0 + 1 + LEASE);
+        List<JobStore.Finish> finishes = List.of(
+                new JobStore.Finish("job_done", "owner_a", JobStatus.COMPLETED, ANSWER, T0, T0 + 50),
+                new JobStore.Finish("job_failed", "owner_a", JobStatus.FAILED, OVERLOADED, T0, T0 + 50),
+                new JobStore.Finish("job_retry", "owner_a", JobStatus.PENDING, OVERLOADED, T0 + 2_000, T0 + 50),
+                JobStore.Finish.putBack("job_waiting", "owner_a", T0 + 1_000, T0 + 50),
+                new JobStore.Finish("job_stolen", "owner_b", JobStatus.COMPLETED, ANSWER, T0, T0 + 50));
+
+        boolean[] applied = store.write(List.of(fresh), finishes);
+
+        assertThat(applied).containsExactly(true, true, true, true, false);
+        assertThat(store.find("job_new")).contains(fresh);
+        assertThat(store.find("job_waiting").orElseThrow().attempts()).as("a put-back spends no attempt").isZero();
+        for (JobStore.Finish f : finishes.subList(0, 4)) {
+            Job before = claimed.stream().filter(j -> j.id().equals(f.id())).findFirst().orElseThrow();
+            // what the engine tells waiters and listeners without reading the job back
+            assertThat(store.find(f.id())).contains(before.after(f));
+        }
+        assertThat(store.find("job_stolen").orElseThrow().status()).isEqualTo(JobStatus.ASSIGNED);
+        assertThat(store.pendingCallbacks(10)).extracting(Job::id).containsExactly("job_done");
+    }
+
+    @Test
+    void groupWritePutBackKeepsTheLastErrorAndNeedsTheLease() {
+        store.insert(List.of(job("job_1", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+        store.retryLater("job_1", "owner_a", T0 + 10, OVERLOADED, T0 + 5);
+        Job again = store.claim("owner_a", T0 + 10, T0 + 10 + LEASE, 1).getFirst();
+        JobStore.Finish back = JobStore.Finish.putBack("job_1", "owner_a", T0 + 1_000, T0 + 20);
+
+        assertThat(store.write(List.of(), List.of(JobStore.Finish.putBack("job_1", "owner_b", T0 + 1_000, T0 + 20))))
+                .as("not the lease owner").containsExactly(false);
+        assertThat(store.write(List.of(), List.of(back))).containsExactly(true);
+
+        Job stored = store.find("job_1").orElseThrow();
+        assertThat(stored).isEqualTo(again.after(back));
+        assertThat(stored.attempts()).isEqualTo(1);
+        assertThat(stored.outcome().errorCode()).isEqualTo(OVERLOADED.errorCode());
+        assertThat(store.claim("owner_a", T0 + 999, T0 + LEASE, 1)).isEmpty();
+    }
+
+    @Test
+    void groupWriteWithAFailingInsertWritesNothing() {
+        store.insert(List.of(job("job_1", T0), job("job_2", T0)));
+        store.claim("owner_a", T0, T0 + LEASE, 1);
+
+        assertThatThrownBy(() -> store.write(List.of(job("job_3", T0), job("job_2", T0)),
+                List.of(new JobStore.Finish("job_1", "owner_a", JobStatus.COMPLETED, ANSWER, T0, T0 + 50))))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(store.find("job_3")).isEmpty();
+        assertThat(store.find("job_1").orElseThrow().status()).isEqualTo(JobStatus.ASSIGNED);
+    }
+
     // ---- callbacks
 
     @Test
@@ -474,6 +569,11 @@ abstract class JobStoreContract {
 
     static Job job(String id, long runAfter) {
         return job(id, runAfter, "user_alice", null);
+    }
+
+    static Job job(String id, long runAfter, String model) {
+        return Job.newJob(id, "user_alice", "message", null, null, model, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                null, null, null, null, runAfter);
     }
 
     /** A pending job created at {@code runAfter} and due then. */

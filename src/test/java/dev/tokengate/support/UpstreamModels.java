@@ -29,10 +29,22 @@ public final class UpstreamModels {
     }
 
     public UpstreamModels model(String name, Deployment... deployments) {
+        return model(name, null, deployments);
+    }
+
+    /** A model whose deployments each take at most {@code maxConcurrency} queued calls at once. */
+    public UpstreamModels boundedModel(String name, int maxConcurrency, String... baseUrls) {
+        Deployment[] ds = new Deployment[baseUrls.length];
+        for (int i = 0; i < baseUrls.length; i++) ds[i] = new Deployment(baseUrls[i], 1);
+        return model(name, maxConcurrency, ds);
+    }
+
+    private UpstreamModels model(String name, Integer maxConcurrency, Deployment... deployments) {
         yaml.append("  - name: ").append(name).append("\n    owned_by: test\n    deployments:\n");
         for (Deployment d : deployments) {
             yaml.append("      - {provider: openai, base_url: \"").append(d.baseUrl()).append("\", upstream_model: ")
                     .append(UPSTREAM_MODEL).append(", api_key_env: ").append(KEY_ENV).append(", weight: ").append(d.weight())
+                    .append(maxConcurrency == null ? "" : ", max_concurrency: " + maxConcurrency)
                     .append(", price: {input_per_m: 1.00, output_per_m: 2.00}}\n");
         }
         return this;

@@ -14,8 +14,8 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
-import dev.tokengate.provider.LoopTimer;
-import dev.tokengate.provider.UpstreamClients;
+import dev.tokengate.provider.IdleTimer;
+import dev.tokengate.provider.UpstreamTransport;
 import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
@@ -23,38 +23,34 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.util.concurrent.TimeoutException;
+
+import static dev.tokengate.provider.UpstreamTransport.cut;
+import static dev.tokengate.provider.UpstreamTransport.malformed;
+import static dev.tokengate.provider.UpstreamTransport.transportError;
+import static dev.tokengate.provider.UpstreamTransport.truncated;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp, Groq, Together ...). Pooled keep-alive connections;
  * streams are relayed chunk by chunk as they arrive; connect, first-byte and idle timeouts.
  */
 public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageProvider {
-    private final Vertx vertx;
-    private final UpstreamClients clients;
-    private final GatewayConfig.Upstream limits;
-    private final Tracing tracing;
+    private final UpstreamTransport transport;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
         this(vertx, limits, Tracing.OFF);
     }
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits, Tracing tracing) {
-        this.vertx = vertx;
-        this.tracing = tracing;
-        this.limits = limits;
-        this.clients = new UpstreamClients(vertx, limits);
+        this.transport = new UpstreamTransport(vertx, limits, tracing, OpenAiProvider::authorize);
     }
 
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
-        return send(d, body).compose(resp -> readBody(resp, d).compose(buf -> {
+        return transport.post(d, d.baseUrl() + "/chat/completions", body).compose(resp -> transport.readBody(resp, d).compose(buf -> {
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
                 return Future.succeededFuture(UpstreamDecoder.response(Json.MAPPER.readTree(buf.getBytes())));
@@ -69,15 +65,15 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     @Override
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel());
-        return send(d, body).compose(resp -> {
-            if (resp.statusCode() / 100 != 2) return readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
+        return transport.post(d, d.baseUrl() + "/chat/completions", body).compose(resp -> {
+            if (resp.statusCode() / 100 != 2) return transport.readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
             String type = resp.getHeader("content-type");
             if (type != null && !type.startsWith("text/event-stream")) {
-                return readBody(resp, d).compose(buf -> Future.failedFuture(
+                return transport.readBody(resp, d).compose(buf -> Future.failedFuture(
                         malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
             }
             Promise<Void> done = Promise.promise();
-            IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> fail(done, resp, quiet(d)));
+            IdleTimer idle = transport.idleTimer(() -> cut(done, resp, transport.quiet(d)));
             done.future().onComplete(ar -> idle.stop());
             boolean[] sawEnd = {false};
             SseLineParser parser = new SseLineParser(data -> {
@@ -88,11 +84,11 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 }
                 JsonNode n = Json.parseOrNull(data);
                 if (n == null || !n.isObject()) {
-                    fail(done, resp, malformed(d, "a stream event is not a JSON object"));
+                    cut(done, resp, malformed(d, "a stream event is not a JSON object"));
                     return;
                 }
                 if (n.has("error")) {
-                    fail(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
+                    cut(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
                             + n.path("error").path("message").asText(n.path("error").toString()), null, "upstream_error"));
                     return;
                 }
@@ -111,8 +107,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             resp.endHandler(v -> {
                 parser.finish();
                 if (sawEnd[0]) done.tryComplete();
-                else done.tryFail(new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " ended the stream before it finished.",
-                        null, "upstream_stream_truncated"));
+                else done.tryFail(truncated(d));
             });
             return done.future();
         });
@@ -167,7 +162,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
 
     /** POSTs a JSON body to an upstream path and parses the JSON answer, mapping errors like chat does. */
     private Future<JsonNode> postJson(Deployment d, String path, byte[] body) {
-        return send(d, path, body).compose(resp -> readBody(resp, d).compose(buf -> {
+        return transport.post(d, d.baseUrl() + path, body).compose(resp -> transport.readBody(resp, d).compose(buf -> {
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             JsonNode json = Json.parseOrNull(buf.toString());
             if (json == null || !json.isObject()) return Future.failedFuture(malformed(d, "the body is not a JSON object"));
@@ -175,86 +170,11 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
         }));
     }
 
-    /** The whole body, failing with a timeout when the upstream goes quiet for longer than the idle timeout. */
-    private Future<Buffer> readBody(HttpClientResponse resp, Deployment d) {
-        Promise<Buffer> result = Promise.promise();
-        Buffer acc = Buffer.buffer();
-        IdleTimer idle = new IdleTimer(vertx, limits.idleTimeoutMs(), () -> {
-            if (result.tryFail(quiet(d))) resp.request().reset();
-        });
-        result.future().onComplete(ar -> idle.stop());
-        resp.handler(buf -> {
-            idle.touch();
-            acc.appendBuffer(buf);
-        });
-        resp.exceptionHandler(e -> result.tryFail(transportError(e, d)));
-        resp.endHandler(v -> result.tryComplete(acc));
-        return result.future();
-    }
-
     private static ApiException statusError(HttpClientResponse resp, Buffer body, Deployment d) {
         return OpenAiErrorMapper.fromStatus(resp.statusCode(), body.toString(), resp.getHeader("retry-after"), d.id());
     }
 
-    private ApiException quiet(Deployment d) {
-        return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent nothing for " + limits.idleTimeoutMs()
-                + " ms; the response was cut.", null, "upstream_timeout");
-    }
-
-    private static void fail(Promise<Void> done, HttpClientResponse resp, ApiException e) {
-        if (done.tryFail(e)) resp.request().reset();
-    }
-
-    private Future<HttpClientResponse> send(Deployment d, byte[] body) {
-        return send(d, "/chat/completions", body);
-    }
-
-    private Future<HttpClientResponse> send(Deployment d, String path, byte[] body) {
-        RequestOptions opts = clients.post(d.baseUrl() + path);
-        String traceparent = tracing.upstreamTraceparent();
-        Promise<HttpClientResponse> result = Promise.promise();
-        clients.current().request(opts).onComplete(ar -> {
-            if (ar.failed()) {
-                result.tryFail(transportError(ar.cause(), d));
-                return;
-            }
-            var req = ar.result();
-            req.putHeader("Content-Type", "application/json");
-            req.putHeader("Accept", "application/json, text/event-stream");
-            if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
-            if (traceparent != null) req.putHeader("traceparent", traceparent);
-            LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
-                if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
-                        + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
-                    req.reset();
-                }
-            });
-            req.send(Buffer.buffer(body)).onComplete(sent -> {
-                timer.cancel();
-                if (sent.succeeded()) {
-                    if (!result.tryComplete(sent.result())) sent.result().request().reset();
-                } else {
-                    result.tryFail(transportError(sent.cause(), d));
-                }
-            });
-        });
-        return result.future();
-    }
-
-    static ApiException transportError(Throwable e, Deployment d) {
-        if (e instanceof ApiException a) return a;
-        if (e instanceof ConnectException || (e.getCause() instanceof ConnectException)) {
-            return new ApiException(ErrorKind.UNAVAILABLE, "Upstream " + d.id() + " is unreachable.", null, "upstream_unreachable");
-        }
-        if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
-            return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " timed out.", null, "upstream_timeout");
-        }
-        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " connection failed: " + e.getMessage(), null,
-                "upstream_connection_error");
-    }
-
-    private static ApiException malformed(Deployment d, String what) {
-        return new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " sent a malformed response: " + what + ".",
-                null, "upstream_malformed_response");
+    private static void authorize(HttpClientRequest req, Deployment d) {
+        if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
     }
 }

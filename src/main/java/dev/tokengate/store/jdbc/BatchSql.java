@@ -23,7 +23,8 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
             "SELECT " + COLUMNS + " FROM batches WHERE id = ?",
             list("<", "DESC"),
             list(">", "ASC"),
-            "SELECT status, COUNT(*) AS n, SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, MIN(ttft_ns) AS t "
+            "SELECT status, COUNT(*) AS n, SUM(prompt_tokens) AS p, SUM(completion_tokens) AS c, MIN(ttft_ns) AS t, "
+                    + "MIN(model) AS m_lo, MAX(model) AS m_hi "
                     + "FROM jobs WHERE batch_id = ? GROUP BY status",
             "SELECT " + JobSql.COLUMNS + " FROM jobs WHERE batch_id = ? ORDER BY id",
             "UPDATE batches SET status = ?, updated_at = ?, "

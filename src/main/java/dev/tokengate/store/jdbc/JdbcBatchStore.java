@@ -61,8 +61,11 @@ public final class JdbcBatchStore implements BatchStore {
         int[] n = new int[5];
         long[] tokens = new long[2];
         Long[] ttft = {null};
+        java.util.Set<String> models = new java.util.HashSet<>();
         sql.list(q.counts(), rs -> {
             int count = rs.getInt("n");
+            models.add(rs.getString("m_lo"));
+            models.add(rs.getString("m_hi"));
             switch (rs.getString("status")) {
                 case "pending" -> n[0] += count;
                 case "assigned" -> n[1] += count;
@@ -78,7 +81,8 @@ public final class JdbcBatchStore implements BatchStore {
             }
             return null;
         }, batchId);
-        return new BatchCounts(n[0] + n[1] + n[2] + n[3] + n[4], n[0], n[1], n[2], n[3], n[4], tokens[0], tokens[1], ttft[0]);
+        return new BatchCounts(n[0] + n[1] + n[2] + n[3] + n[4], n[0], n[1], n[2], n[3], n[4], tokens[0], tokens[1], ttft[0],
+                models.size() == 1 ? models.iterator().next() : null);
     }
 
     @Override

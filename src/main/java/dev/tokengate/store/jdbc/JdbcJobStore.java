@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 public final class JdbcJobStore implements JobStore {
@@ -69,6 +71,18 @@ public final class JdbcJobStore implements JobStore {
     }
 
     @Override
+    public List<Job> claim(String owner, long now, long leaseUntil, int limit, String model) {
+        List<Job> claimed = new ArrayList<>(sql.list(q.claimModel(), JdbcJobStore::job, owner, leaseUntil, now, model, now, now, limit));
+        claimed.sort(CLAIM_ORDER);
+        return claimed;
+    }
+
+    @Override
+    public boolean putBack(String id, String owner, long runAfter, long now) {
+        return sql.update(q.putBack(), runAfter, now, id, owner) == 1;
+    }
+
+    @Override
     public int renewLeases(String owner, long leaseUntil, long now) {
         return sql.update(q.renewLeases(), leaseUntil, owner);
     }
@@ -102,6 +116,45 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public boolean retryLater(String id, String owner, long runAfter, Job.Outcome e, long now) {
         return sql.update(q.retryLater(), runAfter, e.error(), e.errorCode(), e.errorStatus(), now, id, owner) == 1;
+    }
+
+    @Override
+    public boolean[] write(List<Job> jobs, List<Finish> finishes) {
+        boolean[] applied = new boolean[finishes.size()];
+        sql.inTransaction(c -> {
+            if (!jobs.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(q.insert())) {
+                    Sql.batch(ps, jobs.stream().map(JdbcJobStore::row).toList(), 1000);
+                }
+            }
+            applyFinishes(c, finishes, f -> f.status() == JobStatus.COMPLETED, q.complete(),
+                    f -> finish(f.id(), f.owner(), f.outcome(), f.now()), applied);
+            applyFinishes(c, finishes, f -> f.status() == JobStatus.FAILED, q.fail(),
+                    f -> finish(f.id(), f.owner(), f.outcome(), f.now()), applied);
+            applyFinishes(c, finishes, f -> f.status() == JobStatus.PENDING && !f.putBack(), q.retryLater(),
+                    f -> new Object[]{f.runAfter(), f.outcome().error(), f.outcome().errorCode(), f.outcome().errorStatus(),
+                            f.now(), f.id(), f.owner()}, applied);
+            applyFinishes(c, finishes, Finish::putBack, q.putBack(),
+                    f -> new Object[]{f.runAfter(), f.now(), f.id(), f.owner()}, applied);
+        });
+        return applied;
+    }
+
+    /** One batched statement for the finishes of one kind; marks those that matched their row. */
+    private static void applyFinishes(Connection c, List<Finish> finishes, Predicate<Finish> kind,
+                                      String statement, Function<Finish, Object[]> params, boolean[] applied)
+            throws SQLException {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < finishes.size(); i++) if (kind.test(finishes.get(i))) at.add(i);
+        if (at.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i : at) {
+                Sql.bind(ps, params.apply(finishes.get(i)));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < at.size(); k++) applied[at.get(k)] = counts[k] == 1;
+        }
     }
 
     @Override

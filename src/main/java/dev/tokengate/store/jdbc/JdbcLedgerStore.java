@@ -113,6 +113,7 @@ public final class JdbcLedgerStore implements LedgerStore {
             }
             Map<String, List<Integer>> byUser = new TreeMap<>();
             for (int i = 0; i < batch.size(); i++) byUser.computeIfAbsent(batch.get(i).userId(), k -> new ArrayList<>()).add(i);
+            boolean[] repeated = repeatedCharges(c, batch);
             long[] charged = new long[batch.size()];
             for (var e : byUser.entrySet()) {
                 long release = 0;
@@ -127,6 +128,7 @@ public final class JdbcLedgerStore implements LedgerStore {
                 if (available == null) continue;
                 long total = 0;
                 for (int i : e.getValue()) {
+                    if (repeated[i]) continue;
                     charged[i] = Math.max(0, Math.min(batch.get(i).chargeMicros(), available - total));
                     total += charged[i];
                 }
@@ -134,6 +136,7 @@ public final class JdbcLedgerStore implements LedgerStore {
             }
             try (PreparedStatement ps = c.prepareStatement(q.insertUsage())) {
                 for (int i = 0; i < batch.size(); i++) {
+                    if (repeated[i]) continue;
                     Sql.bind(ps, usageRow(batch.get(i).usage().withCharged(charged[i])));
                     ps.addBatch();
                 }
@@ -143,6 +146,27 @@ public final class JdbcLedgerStore implements LedgerStore {
             for (long x : charged) out.add(x);
             return out;
         });
+    }
+
+    /** Which {@code once} settlements were charged before: their usage id is stored already, or earlier in the batch. */
+    private boolean[] repeatedCharges(Connection c, List<Settlement> batch) throws SQLException {
+        boolean[] repeated = new boolean[batch.size()];
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(q.usageExists())) {
+            for (int i = 0; i < batch.size(); i++) {
+                Settlement s = batch.get(i);
+                if (!s.once()) continue;
+                if (!seen.add(s.usage().id())) {
+                    repeated[i] = true;
+                    continue;
+                }
+                ps.setString(1, s.usage().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    repeated[i] = rs.next();
+                }
+            }
+        }
+        return repeated;
     }
 
     private static Object[] usageRow(UsageRecord u) {

@@ -3,7 +3,7 @@ package dev.tokengate.store.jdbc;
 /** Named statements of the job queue, one instance per dialect. Times are epoch milliseconds. */
 record JobSql(String insert, String find, String findByIdempotencyKey, String claim, String renewLeases, String release,
               String releaseAll, String complete, String fail, String retryLater, String pendingCallbacks,
-              String recordCallback) {
+              String recordCallback, String claimModel, String putBack) {
 
     static final String COLUMNS = "id, user_id, kind, batch_id, custom_id, status, model, request, output_schema, "
             + "cache_ttl_seconds, idempotency_key, callback, attempts, lease_owner, lease_expires_at, run_after, served_model, "
@@ -13,6 +13,9 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
 
     private static final String CLAIMABLE = "SELECT id FROM jobs WHERE (status = 'pending' AND run_after <= ?) "
             + "OR (status = 'assigned' AND lease_expires_at < ?) ORDER BY run_after, created_at, id LIMIT ?";
+
+    private static final String CLAIMABLE_OF_MODEL = "SELECT id FROM jobs WHERE model = ? AND ((status = 'pending' AND run_after <= ?) "
+            + "OR (status = 'assigned' AND lease_expires_at < ?)) ORDER BY run_after, created_at, id LIMIT ?";
 
     private static final String FINISH = " served_model = ?, result = ?, response = ?, error = ?, error_code = ?, "
             + "error_status = ?, prompt_tokens = ?, completion_tokens = ?, cost_micros = ?, cache_hit = ?, ttft_ns = ?, "
@@ -39,7 +42,11 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
                         + "WHERE id = ? AND status = 'assigned' AND lease_owner = ?",
                 "SELECT " + COLUMNS + " FROM jobs WHERE callback_state = 'pending' ORDER BY completed_at, id LIMIT ?",
                 "UPDATE jobs SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
-                        + "callback_sent_at = ?, updated_at = ? WHERE id = ?");
+                        + "callback_sent_at = ?, updated_at = ? WHERE id = ?",
+                "UPDATE jobs SET status = 'assigned', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, "
+                        + "updated_at = ? WHERE id IN (" + CLAIMABLE_OF_MODEL + claimLock + ") RETURNING " + COLUMNS,
+                "UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_after = ?, lease_owner = NULL, "
+                        + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'assigned' AND lease_owner = ?");
     }
 
     /** SQLite has one writer at a time, so the claim needs no row locks. */

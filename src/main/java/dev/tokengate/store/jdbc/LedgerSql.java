@@ -4,7 +4,7 @@ package dev.tokengate.store.jdbc;
 record LedgerSql(String openAccount, String findAccount, String reserve, String insertHold, String releaseHeld,
                  String charge, String deleteHold, String insertUsage, String credit, String insertEntry,
                  String entryCursor, String entriesPage, String usageCursor, String usagePage, String renewHolds,
-                 String expiredHolds) {
+                 String expiredHolds, String usageExists) {
 
     private static final String ACCOUNT_COLUMNS = "user_id, balance_micros, reserved_micros, unlimited, updated_at";
     static final String ENTRY_COLUMNS = "id, user_id, kind, amount_micros, balance_after_micros, reason, created_at";
@@ -38,7 +38,8 @@ record LedgerSql(String openAccount, String findAccount, String reserve, String 
                         + "AND (? = '' OR model = ?) AND (created_at < ? OR (created_at = ? AND id < ?)) "
                         + "ORDER BY created_at DESC, id DESC LIMIT ?",
                 "UPDATE balance_holds SET expires_at = ? WHERE owner = ?",
-                "SELECT id, user_id, micros FROM balance_holds WHERE expires_at < ? ORDER BY id");
+                "SELECT id, user_id, micros FROM balance_holds WHERE expires_at < ? ORDER BY id",
+                "SELECT 1 FROM usage_records WHERE id = ?");
     }
 
     /** SQLite has one writer at a time: the conditional update and the hold insert run in one short transaction. */

@@ -12,18 +12,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Job signals over PostgreSQL LISTEN/NOTIFY on channel {@value #CHANNEL}: "done:ID" when a job ends, "queued" when
- * work is added. One dedicated connection blocks in getNotifications (a wait, not a poll) and reconnects on failure.
+ * Job signals over PostgreSQL LISTEN/NOTIFY on channel {@value #CHANNEL}: "done:ID,ID,..." when jobs end, "queued"
+ * when work is added. Signals raised while a NOTIFY is on its way are sent together in the next one (ids joined up to
+ * {@value #MAX_PAYLOAD} characters, under PostgreSQL's 8000-byte payload limit), so a busy instance does not pay a
+ * round trip per job. One dedicated connection blocks in getNotifications (a wait, not a poll) and reconnects on failure.
  */
 public final class PgJobSignals implements JobSignals {
     private static final Logger LOG = LoggerFactory.getLogger(PgJobSignals.class);
     static final String CHANNEL = "tokengate_jobs";
+    static final int MAX_PAYLOAD = 7000;
 
     private final String jdbcUrl;
     private final Sql sql;
     /** NOTIFY is a JDBC round trip: it runs here, never on the event loop that publishes. */
     private final java.util.concurrent.ExecutorService publisher =
             java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("tokengate-pg-notify").factory());
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> doneIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private Thread listener;
 
@@ -34,23 +40,43 @@ public final class PgJobSignals implements JobSignals {
 
     @Override
     public void publishDone(String jobId) {
-        notify("done:" + jobId);
+        doneIds.add(jobId);
+        scheduleFlush();
     }
 
     @Override
     public void publishQueued() {
-        notify("queued");
+        queued.set(true);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (closed || !flushScheduled.compareAndSet(false, true)) return;
+        publisher.execute(this::flush);
+    }
+
+    private void flush() {
+        // cleared first: a signal raised from here on schedules another flush
+        flushScheduled.set(false);
+        if (queued.getAndSet(false)) notify("queued");
+        StringBuilder payload = new StringBuilder("done:");
+        for (String id = doneIds.poll(); id != null; id = doneIds.poll()) {
+            if (payload.length() > 5 && payload.length() + 1 + id.length() > MAX_PAYLOAD) {
+                notify(payload.toString());
+                payload.setLength(5);
+            }
+            if (payload.length() > 5) payload.append(',');
+            payload.append(id);
+        }
+        if (payload.length() > 5) notify(payload.toString());
     }
 
     private void notify(String payload) {
-        if (closed) return;
-        publisher.execute(() -> {
-            try {
-                sql.list("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
-            } catch (RuntimeException e) {
-                LOG.warn("NOTIFY failed: {}", e.getMessage());
-            }
-        });
+        try {
+            sql.list("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
+        } catch (RuntimeException e) {
+            LOG.warn("NOTIFY failed: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -65,8 +91,8 @@ public final class PgJobSignals implements JobSignals {
                         if (batch == null) continue;
                         for (PGNotification n : batch) {
                             String p = n.getParameter();
-                            if (p.startsWith("done:")) onDone.accept(p.substring(5));
-                            else onQueued.run();
+                            if (!p.startsWith("done:")) onQueued.run();
+                            else for (String id : p.substring(5).split(",")) onDone.accept(id);
                         }
                     }
                 } catch (SQLException e) {

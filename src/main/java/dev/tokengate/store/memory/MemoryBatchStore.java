@@ -71,7 +71,10 @@ public final class MemoryBatchStore implements BatchStore {
                 if (j.outcome().ttftNs() != null && (ttft == null || j.outcome().ttftNs() < ttft)) ttft = j.outcome().ttftNs();
             }
         }
-        return new BatchCounts(items.size(), pending, running, completed, failed, cancelled, prompt, completion, ttft);
+        java.util.Set<String> models = new java.util.HashSet<>();
+        items.forEach(j -> models.add(j.model()));
+        return new BatchCounts(items.size(), pending, running, completed, failed, cancelled, prompt, completion, ttft,
+                models.size() == 1 ? models.iterator().next() : null);
     }
 
     @Override

@@ -43,7 +43,13 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public synchronized List<Job> claim(String owner, long now, long leaseUntil, int limit) {
+        return claim(owner, now, leaseUntil, limit, (String) null);
+    }
+
+    @Override
+    public synchronized List<Job> claim(String owner, long now, long leaseUntil, int limit, String model) {
         List<Job> due = jobs.values().stream()
+                .filter(j -> model == null || model.equals(j.model()))
                 .filter(j -> (j.status() == JobStatus.PENDING && j.runAfter() <= now)
                         || (j.status() == JobStatus.ASSIGNED && j.leaseExpiresAt() != null && j.leaseExpiresAt() < now))
                 .sorted(Comparator.comparingLong(Job::runAfter).thenComparingLong(Job::createdAt).thenComparing(Job::id))
@@ -100,6 +106,27 @@ public final class MemoryJobStore implements JobStore {
         if (j == null || j.status() != JobStatus.ASSIGNED || !owner.equals(j.leaseOwner())) return false;
         jobs.put(id, with(j, JobStatus.PENDING, null, null, j.attempts(), runAfter, lastError, j.callbackStatus(), now, null));
         return true;
+    }
+
+    @Override
+    public synchronized boolean putBack(String id, String owner, long runAfter, long now) {
+        Job j = jobs.get(id);
+        if (j == null || j.status() != JobStatus.ASSIGNED || !owner.equals(j.leaseOwner())) return false;
+        jobs.put(id, with(j, JobStatus.PENDING, null, null, j.attempts() - 1, runAfter, j.outcome(), j.callbackStatus(), now, null));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean[] write(List<Job> list, List<Finish> finishes) {
+        if (!list.isEmpty()) insert(list);
+        boolean[] applied = new boolean[finishes.size()];
+        for (int i = 0; i < applied.length; i++) {
+            Finish f = finishes.get(i);
+            if (f.putBack()) applied[i] = putBack(f.id(), f.owner(), f.runAfter(), f.now());
+            else if (f.status() == JobStatus.PENDING) applied[i] = retryLater(f.id(), f.owner(), f.runAfter(), f.outcome(), f.now());
+            else applied[i] = finish(f.id(), f.owner(), f.status(), f.outcome(), f.now());
+        }
+        return applied;
     }
 
     @Override

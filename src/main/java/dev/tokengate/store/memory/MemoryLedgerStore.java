@@ -63,6 +63,13 @@ public final class MemoryLedgerStore implements LedgerStore {
             // a hold the sweeper already released (its owner looked dead) must not be released twice
             long held = s.holdId() == null || holds.remove(s.holdId()) != null ? s.heldMicros() : 0;
             long c = 0;
+            boolean repeated = s.once() && usage.stream().anyMatch(u -> u.id().equals(s.usage().id()));
+            if (repeated) {
+                if (a != null) accounts.put(a.userId(), new Account(a.userId(), a.balanceMicros(), a.reservedMicros() - held,
+                        a.unlimited(), s.usage().createdAt()));
+                charged.add(0L);
+                continue;
+            }
             if (a != null) {
                 long reserved = a.reservedMicros() - held;
                 c = Math.max(0, Math.min(s.chargeMicros(), a.balanceMicros() - reserved));

@@ -17,11 +17,9 @@ import dev.tokengate.core.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Reads and validates an OpenAI Chat Completions request body into the canonical {@link ChatRequest}. Pure. */
 public final class ChatRequestDecoder {
-    private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     /** Fields this decoder interprets; everything else is kept in {@link ChatRequest#passthrough()}. */
     private static final Set<String> INTERPRETED = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
             "response_format", "stream", "stream_options", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
@@ -159,14 +157,7 @@ public final class ChatRequestDecoder {
             }
             JsonNode fn = t.get("function");
             if (fn == null || !fn.isObject()) throw ApiException.invalid(at + ".function", "Missing required parameter: '" + at + ".function'.", "missing_required_parameter");
-            String name = requiredString(fn, "name", at + ".function.name");
-            if (!FUNCTION_NAME.matcher(name).matches()) {
-                throw ApiException.invalid(at + ".function.name", "Invalid '" + at + ".function.name': '" + name
-                        + "'. Expected a string of 1 to 64 characters from a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
-            }
-            JsonNode params = optionalObject(fn, "parameters", at + ".function.parameters");
-            out.add(new ToolSpec(name, optionalString(fn, "description", at + ".function.description"), params,
-                    optionalBool(fn, "strict", at + ".function.strict")));
+            out.add(ToolDecoding.function(fn, at + ".function"));
         }
         return List.copyOf(out);
     }
@@ -174,19 +165,7 @@ public final class ChatRequestDecoder {
     private static ToolChoice toolChoice(JsonNode body, List<ToolSpec> tools) {
         JsonNode v = body.get("tool_choice");
         if (v == null || v.isNull()) return tools.isEmpty() ? new ToolChoice.None() : new ToolChoice.Auto();
-        if (v.isTextual()) {
-            ToolChoice choice = switch (v.asText()) {
-                case "none" -> new ToolChoice.None();
-                case "auto" -> new ToolChoice.Auto();
-                case "required" -> new ToolChoice.Required();
-                default -> throw ApiException.invalid("tool_choice", "Invalid value for 'tool_choice': '" + v.asText()
-                        + "'. Supported values are: 'none', 'auto' and 'required', or an object naming a function.", "invalid_value");
-            };
-            if (choice instanceof ToolChoice.Required && tools.isEmpty()) {
-                throw ApiException.invalid("tool_choice", "'tool_choice' is 'required' but no 'tools' were given.", "invalid_value");
-            }
-            return choice;
-        }
+        if (v.isTextual()) return ToolDecoding.mode(v, tools);
         if (!v.isObject()) throw wrongType("tool_choice", "a string or an object", v);
         String type = requiredString(v, "type", "tool_choice.type");
         if (!type.equals("function")) {
@@ -194,11 +173,7 @@ public final class ChatRequestDecoder {
         }
         JsonNode fn = v.get("function");
         if (fn == null || !fn.isObject()) throw ApiException.invalid("tool_choice.function", "Missing required parameter: 'tool_choice.function'.", "missing_required_parameter");
-        String name = requiredString(fn, "name", "tool_choice.function.name");
-        if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-            throw ApiException.invalid("tool_choice.function.name", "Tool choice '" + name + "' is not among the provided 'tools'.", "invalid_value");
-        }
-        return new ToolChoice.Named(name);
+        return ToolDecoding.named(requiredString(fn, "name", "tool_choice.function.name"), "tool_choice.function.name", tools);
     }
 
     private static ResponseFormat responseFormat(JsonNode body) {
@@ -214,7 +189,7 @@ public final class ChatRequestDecoder {
                     throw ApiException.invalid("response_format.json_schema", "Missing required parameter: 'response_format.json_schema'.", "missing_required_parameter");
                 }
                 String name = requiredString(js, "name", "response_format.json_schema.name");
-                if (!FUNCTION_NAME.matcher(name).matches()) {
+                if (!ToolDecoding.FUNCTION_NAME.matcher(name).matches()) {
                     throw ApiException.invalid("response_format.json_schema.name", "Invalid 'response_format.json_schema.name': expected 1 to 64 characters from a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
                 }
                 JsonNode schema = optionalObject(js, "schema", "response_format.json_schema.schema");

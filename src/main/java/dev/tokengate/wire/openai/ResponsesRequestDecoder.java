@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads and validates an OpenAI Responses API request ({@code CreateResponse}) into a {@link ResponsesRequest}: the
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
  * 400 naming the field by its JSON path.
  */
 public final class ResponsesRequestDecoder {
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     /** Accepted and not acted on (the gateway has nothing to do for them), so SDK defaults never fail a request. */
     private static final Set<String> ACCEPTED = Set.of("include", "service_tier", "safety_identifier", "prompt_cache_key",
             "prompt_cache_retention", "top_logprobs", "max_tool_calls");
@@ -108,18 +106,15 @@ public final class ResponsesRequestDecoder {
                 throw ApiException.invalid(at + ".function", "Unknown parameter: '" + at + ".function'. Function tools in the"
                         + " Responses API are flat: put 'name', 'parameters' and 'strict' directly in the tool.", "unknown_parameter");
             }
-            String name = requiredString(t, "name", at + ".name");
-            if (!NAME.matcher(name).matches()) {
-                throw ApiException.invalid(at + ".name", "Invalid '" + at + ".name': '" + name
-                        + "'. Expected a string of 1 to 64 characters from a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
-            }
-            String description = optionalString(t, "description", at + ".description");
-            JsonNode params = optionalObject(t, "parameters", at + ".parameters");
-            Boolean strict = optionalBool(t, "strict", at + ".strict");
+            ToolSpec spec = ToolDecoding.function(t, at);
+            String name = spec.name();
+            String description = spec.description();
+            JsonNode params = spec.parameters();
+            Boolean strict = spec.strict();
             if (out.stream().anyMatch(s -> s.name().equals(name))) {
                 throw ApiException.invalid(at + ".name", "Duplicate tool name '" + name + "' in 'tools'.", "invalid_value");
             }
-            out.add(new ToolSpec(name, description, params, strict));
+            out.add(spec);
             ObjectNode e = echo.addObject().put("type", "function").put("name", name);
             if (description == null) e.putNull("description");
             else e.put("description", description);
@@ -133,30 +128,14 @@ public final class ResponsesRequestDecoder {
     private static ToolChoice toolChoice(JsonNode body, List<ToolSpec> tools) {
         JsonNode v = body.get("tool_choice");
         if (v == null || v.isNull()) return tools.isEmpty() ? new ToolChoice.None() : new ToolChoice.Auto();
-        if (v.isTextual()) {
-            ToolChoice choice = switch (v.asText()) {
-                case "none" -> new ToolChoice.None();
-                case "auto" -> new ToolChoice.Auto();
-                case "required" -> new ToolChoice.Required();
-                default -> throw ApiException.invalid("tool_choice", "Invalid value for 'tool_choice': '" + v.asText()
-                        + "'. Supported values are: 'none', 'auto' and 'required', or an object naming a function.", "invalid_value");
-            };
-            if (choice instanceof ToolChoice.Required && tools.isEmpty()) {
-                throw ApiException.invalid("tool_choice", "'tool_choice' is 'required' but no 'tools' were given.", "invalid_value");
-            }
-            return choice;
-        }
+        if (v.isTextual()) return ToolDecoding.mode(v, tools);
         if (!v.isObject()) throw wrongType("tool_choice", "a string or an object", v);
         String type = requiredString(v, "type", "tool_choice.type");
         if (!type.equals("function")) {
             throw ApiException.invalid("tool_choice.type", "Invalid value for 'tool_choice.type': '" + type
                     + "'. This gateway supports only 'function'.", "unsupported_value");
         }
-        String name = requiredString(v, "name", "tool_choice.name");
-        if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-            throw ApiException.invalid("tool_choice.name", "Tool choice '" + name + "' is not among the provided 'tools'.", "invalid_value");
-        }
-        return new ToolChoice.Named(name);
+        return ToolDecoding.named(requiredString(v, "name", "tool_choice.name"), "tool_choice.name", tools);
     }
 
     private static JsonNode toolChoiceEcho(JsonNode v) {
@@ -191,7 +170,7 @@ public final class ResponsesRequestDecoder {
                             "unknown_parameter");
                 }
                 String name = requiredString(f, "name", "text.format.name");
-                if (!NAME.matcher(name).matches()) {
+                if (!ToolDecoding.FUNCTION_NAME.matcher(name).matches()) {
                     throw ApiException.invalid("text.format.name", "Invalid 'text.format.name': expected 1 to 64 characters from"
                             + " a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
                 }

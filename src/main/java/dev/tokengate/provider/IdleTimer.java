@@ -1,6 +1,5 @@
-package dev.tokengate.provider.openai;
+package dev.tokengate.provider;
 
-import dev.tokengate.provider.LoopTimer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 

@@ -1,40 +1,39 @@
 package dev.tokengate.cache;
 
-import dev.tokengate.jobs.Job;
+import io.vertx.core.Future;
 import java.time.InstantSource;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * The job API's message cache: an identical request (same user, model, messages and response format) within its TTL
- * gets the stored outcome without an upstream call. In-process; entries expire lazily and the size is capped.
- */
-public final class MessageCache {
-    private record Entry(Job.Outcome outcome, long expiresAtMillis) {}
+/** The response cache of a single instance: entries expire lazily and the number of entries is capped. */
+public final class LocalResponseCache implements ResponseCache {
+    private record Entry(String value, long expiresAtMillis) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final InstantSource clock;
     private final int maxEntries;
 
-    public MessageCache(InstantSource clock, int maxEntries) {
+    public LocalResponseCache(InstantSource clock, int maxEntries) {
         this.clock = clock;
         this.maxEntries = maxEntries;
     }
 
-    public Job.Outcome get(String key) {
+    @Override
+    public Future<String> get(String key) {
         Entry e = entries.get(key);
-        if (e == null) return null;
+        if (e == null) return Future.succeededFuture();
         if (e.expiresAtMillis() <= clock.millis()) {
             entries.remove(key, e);
-            return null;
+            return Future.succeededFuture();
         }
-        return e.outcome();
+        return Future.succeededFuture(e.value());
     }
 
-    public void put(String key, Job.Outcome outcome, int ttlSeconds) {
+    @Override
+    public void put(String key, String value, int ttlSeconds) {
         if (entries.size() >= maxEntries) evictExpiredOrOldest();
-        entries.put(key, new Entry(outcome, clock.millis() + ttlSeconds * 1000L));
+        entries.put(key, new Entry(value, clock.millis() + ttlSeconds * 1000L));
     }
 
     private void evictExpiredOrOldest() {
