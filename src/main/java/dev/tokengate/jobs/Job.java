@@ -19,6 +19,20 @@ public record Job(String id, String userId, String kind, String batchId, String 
                           Integer errorStatus, int promptTokens, int completionTokens, long costMicros, boolean cacheHit,
                           Long ttftNs, Long durationNs) {
 
+        /**
+         * NUL becomes U+FFFD here, as every store keeps it (PostgreSQL refuses NUL in text): the finished job a waiter
+         * gets from memory must be the one the store holds.
+         */
+        public Outcome {
+            result = withoutNul(result);
+            response = withoutNul(response);
+            error = withoutNul(error);
+        }
+
+        private static String withoutNul(String s) {
+            return s != null && s.indexOf('\0') >= 0 ? s.replace('\0', '\uFFFD') : s;
+        }
+
         public static Outcome failure(String error, String code, int status) {
             return new Outcome(null, null, null, error, code, status, 0, 0, 0, false, null, null);
         }
