@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JsonSchemas {
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
+    /** Verdicts on schemas clients send with every request (tool parameters, output formats), by their JSON text. */
+    private static final Map<String, String> VERDICTS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED = 2_000;
     private static volatile Schema metaSchema;
 
@@ -40,6 +42,23 @@ public final class JsonSchemas {
         } catch (RuntimeException e) {
             return List.of(String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * The first problem with a schema sent inside a request, or null when it is a valid JSON Schema. Clients resend the
+     * same tool definitions with every turn of a conversation, so verdicts are kept (bounded, emptied when full).
+     */
+    public static String firstProblemCached(JsonNode schema) {
+        if (!schema.isObject()) return "a schema must be a JSON object";
+        String text = Json.text(schema);
+        String verdict = VERDICTS.get(text);
+        if (verdict == null) {
+            List<String> problems = problemsWithSchema(schema);
+            verdict = problems.isEmpty() ? "" : problems.get(0);
+            if (VERDICTS.size() > MAX_CACHED) VERDICTS.clear();
+            VERDICTS.put(text, verdict);
+        }
+        return verdict.isEmpty() ? null : verdict;
     }
 
     /** The first {@code $ref} that does not point inside the schema itself, or null. */

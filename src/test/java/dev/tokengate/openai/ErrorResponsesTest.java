@@ -174,4 +174,24 @@ class ErrorResponsesTest {
         assertError(gw.get(CHAT, key), 405);
         assertError(gw.send("DELETE", "/v1/models", key, null), 405);
     }
+
+    @Test
+    void toolParametersThatAreNotAJsonSchemaAre400NamingTheField() {
+        // a duplicated key whose last value breaks the schema: the fuzzer found this passed as a valid tool
+        String tool = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_time\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{},\"type\":-1}}}]";
+        JsonNode error = assertError(chat(withUserMessage(tool)), 400);
+        assertThat(error.path("param").asText()).isEqualTo("tools[0].function.parameters");
+
+        String valid = tool.replace(",\"type\":-1", "");
+        assertThat(chat(withUserMessage(valid)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void structuredOutputSchemaThatIsNotAJsonSchemaIs400NamingTheField() {
+        String format = "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"out\","
+                + "\"schema\":{\"type\":\"object\",\"properties\":[{}]}}}";
+        JsonNode error = assertError(chat(withUserMessage(format)), 400);
+        assertThat(error.path("param").asText()).isEqualTo("response_format.json_schema.schema");
+    }
 }

@@ -192,6 +192,7 @@ public final class MessagesRequestDecoder {
             }
             JsonNode schema = required(t, "input_schema", at + ".input_schema");
             if (!schema.isObject()) throw invalid(at + ".input_schema", "Input should be a valid dictionary");
+            validSchema(schema, at + ".input_schema");
             out.add(new ToolSpec(name, optionalString(t, "description", at + ".description"), schema,
                     optionalBool(t, "strict", at + ".strict")));
         }
@@ -228,7 +229,13 @@ public final class MessagesRequestDecoder {
         if (!type.equals("json_schema")) throw invalid("output_config.format.type", "Input should be 'json_schema'");
         JsonNode schema = required(format, "schema", "output_config.format.schema");
         if (!schema.isObject()) throw invalid("output_config.format.schema", "Input should be a valid dictionary");
+        validSchema(schema, "output_config.format.schema");
         return new ResponseFormat.JsonSchema("output", null, schema, true);
+    }
+
+    private static void validSchema(JsonNode schema, String at) {
+        String problem = dev.tokengate.schema.JsonSchemas.firstProblemCached(schema);
+        if (problem != null) throw invalid(at, "Input should be a valid JSON Schema: " + problem);
     }
 
     private static List<String> stopSequences(JsonNode body) {

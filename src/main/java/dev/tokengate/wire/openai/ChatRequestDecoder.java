@@ -192,7 +192,7 @@ public final class ChatRequestDecoder {
                 if (!ToolDecoding.FUNCTION_NAME.matcher(name).matches()) {
                     throw ApiException.invalid("response_format.json_schema.name", "Invalid 'response_format.json_schema.name': expected 1 to 64 characters from a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
                 }
-                JsonNode schema = optionalObject(js, "schema", "response_format.json_schema.schema");
+                JsonNode schema = optionalSchema(js, "schema", "response_format.json_schema.schema");
                 yield new ResponseFormat.JsonSchema(name, optionalString(js, "description", "response_format.json_schema.description"),
                         schema, optionalBool(js, "strict", "response_format.json_schema.strict"));
             }

@@ -58,6 +58,17 @@ final class RequestReader {
         return v;
     }
 
+    /** An optional object that must be a valid JSON Schema (tool parameters, structured output): 400 naming it otherwise. */
+    static JsonNode optionalSchema(JsonNode parent, String field, String path) {
+        JsonNode v = optionalObject(parent, field, path);
+        if (v == null) return null;
+        String problem = dev.tokengate.schema.JsonSchemas.firstProblemCached(v);
+        if (problem != null) {
+            throw ApiException.invalid(path, "Invalid schema in '" + path + "': " + problem, "invalid_value");
+        }
+        return v;
+    }
+
     static JsonNode optionalArray(JsonNode parent, String field, String path) {
         JsonNode v = parent.get(field);
         if (v == null || v.isNull()) return null;

@@ -174,7 +174,7 @@ public final class ResponsesRequestDecoder {
                     throw ApiException.invalid("text.format.name", "Invalid 'text.format.name': expected 1 to 64 characters from"
                             + " a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
                 }
-                JsonNode schema = optionalObject(f, "schema", "text.format.schema");
+                JsonNode schema = optionalSchema(f, "schema", "text.format.schema");
                 if (schema == null) {
                     throw ApiException.invalid("text.format.schema", "Missing required parameter: 'text.format.schema'.", "missing_required_parameter");
                 }

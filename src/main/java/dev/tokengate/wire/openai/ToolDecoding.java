@@ -25,7 +25,7 @@ final class ToolDecoding {
             throw ApiException.invalid(at + ".name", "Invalid '" + at + ".name': '" + name
                     + "'. Expected a string of 1 to 64 characters from a-z, A-Z, 0-9, underscores and dashes.", "invalid_value");
         }
-        JsonNode params = optionalObject(fn, "parameters", at + ".parameters");
+        JsonNode params = optionalSchema(fn, "parameters", at + ".parameters");
         return new ToolSpec(name, optionalString(fn, "description", at + ".description"), params, optionalBool(fn, "strict", at + ".strict"));
     }
 
