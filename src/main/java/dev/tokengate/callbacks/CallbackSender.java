@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.HexFormat;
@@ -22,7 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Delivers signed callbacks. Each POST carries {@code X-Tokengate-Timestamp} (unix seconds) and
  * {@code X-Tokengate-Signature: v1=HEX}, the HMAC-SHA256 of {@code timestamp + "." + body} under the user's secret.
  * Network errors, timeouts, 429 and 5xx are retried with exponential backoff and jitter while attempts and the window
- * last; redirects are not followed. Every attempt is reported, so its outcome can be recorded.
+ * last. Each attempt checks the URL with the {@link UrlGuard} again (the address may have changed since the callback
+ * was accepted) and connects to the very address the guard approved. Redirects are not followed: a 3xx is a failed,
+ * final attempt. Every attempt is reported, so its outcome can be recorded.
  */
 public final class CallbackSender {
     public static final String TIMESTAMP_HEADER = "X-Tokengate-Timestamp";
@@ -38,10 +41,15 @@ public final class CallbackSender {
     private final InstantSource clock;
 
     public CallbackSender(Vertx vertx, GatewayConfig.Callbacks config, InstantSource clock) {
+        this(vertx, config, clock, new UrlGuard(config.allowPrivateNetworks(), config.allowedPrivateAddresses(),
+                java.net.InetAddress::getAllByName));
+    }
+
+    public CallbackSender(Vertx vertx, GatewayConfig.Callbacks config, InstantSource clock, UrlGuard guard) {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
-        this.guard = new UrlGuard(config.allowPrivateNetworks());
+        this.guard = guard;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()).setKeepAlive(true));
     }
 
@@ -61,11 +69,11 @@ public final class CallbackSender {
     private void attempt(String url, Map<String, String> headers, byte[] body, String secret, int n, long startedAt,
                          Consumer<Attempt> onAttempt) {
         long sentAt = clock.millis();
-        vertx.executeBlocking(() -> guard.check(url, "callback_url"), false)
-                .compose(uri -> post(url, headers, body, secret))
+        vertx.executeBlocking(() -> guard.target(url, "callback_url"), false)
+                .compose(target -> post(target, headers, body, secret))
                 .onComplete(ar -> {
                     Integer status = ar.succeeded() ? ar.result() : null;
-                    String error = ar.succeeded() ? null : describe(ar.cause());
+                    String error = ar.succeeded() ? (status / 100 == 3 ? redirectNotFollowed(status) : null) : describe(ar.cause());
                     boolean delivered = status != null && status / 100 == 2;
                     boolean refused = ar.failed() && ar.cause() instanceof ApiException;
                     boolean retryable = !delivered && !refused && (status == null || status == 429 || status >= 500);
@@ -77,10 +85,12 @@ public final class CallbackSender {
                 });
     }
 
-    private Future<Integer> post(String url, Map<String, String> headers, byte[] body, String secret) {
+    private Future<Integer> post(UrlGuard.Target target, Map<String, String> headers, byte[] body, String secret) {
         String timestamp = Long.toString(clock.millis() / 1000);
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.uri().toString())
                 .setFollowRedirects(false).setTimeout(config.timeoutMs());
+        // the URL's host stays the Host header (and TLS name); the connection goes to the address the guard checked
+        if (target.address() != null) opts.setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()));
         return client.request(opts).compose(req -> {
             headers.forEach(req::putHeader);
             req.putHeader("Content-Type", "application/json");
@@ -106,6 +116,10 @@ public final class CallbackSender {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String redirectNotFollowed(int status) {
+        return "The callback URL answered " + status + ", a redirect; callbacks do not follow redirects.";
     }
 
     private static String describe(Throwable t) {

@@ -204,7 +204,8 @@ public final class ConfigLoader {
                 f.bool(c, "callbacks.allow_private_networks"),
                 f.integer(c, "callbacks.timeout_ms", 1, 600_000),
                 f.integer(c, "callbacks.max_attempts", 1, 100),
-                f.integer(c, "callbacks.window_seconds", 1, 7 * 86_400));
+                f.integer(c, "callbacks.window_seconds", 1, 7 * 86_400),
+                socketAddresses(c.path("allowed_private_addresses"), "callbacks.allowed_private_addresses"));
         JsonNode b = root.path("batches");
         var batches = new GatewayConfig.Batches(
                 f.integer(b, "batches.expiry_hours", 1, 24 * 365),
@@ -225,6 +226,42 @@ public final class ConfigLoader {
         return new GatewayConfig(server, storage, upstream, simulated, models, tiers, jobs, callbacks, batches, routing, adminKey,
                 billing(root.path("billing"), f, models), rateLimits(root.path("rate_limits"), f, tiers.keySet()),
                 redis(root.path("redis"), f), tracing(root.path("tracing"), f));
+    }
+
+    /** IP literals with a port ({@code 10.0.0.7:8443}, {@code [fd00::7]:443}), as a list or one comma-separated string. */
+    private static List<java.net.InetSocketAddress> socketAddresses(JsonNode node, String path) {
+        List<String> items = new ArrayList<>();
+        if (node.isTextual()) {
+            for (String s : node.asText().split(",")) if (!s.isBlank()) items.add(s.strip());
+        } else if (node.isArray()) {
+            for (JsonNode n : node) items.add(n.asText());
+        } else if (!node.isMissingNode() && !node.isNull()) {
+            throw new ConfigException(path + ": must be a list of ip:port, got '" + node.asText() + "'");
+        }
+        List<java.net.InetSocketAddress> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i);
+            int colon = item.lastIndexOf(':');
+            String host = colon < 0 ? "" : item.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            boolean literal = host.matches("[0-9.]+") || (host.contains(":") && host.matches("[0-9A-Fa-f:.]+"));
+            int port;
+            try {
+                port = Integer.parseInt(item.substring(colon + 1));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                port = -1;
+            }
+            if (!literal || port < 1 || port > 65535) {
+                throw new ConfigException(path + "[" + i + "]: must be an IP address and a port, as 10.0.0.7:8443 or "
+                        + "[fd00::7]:443, got '" + item + "'");
+            }
+            try {
+                out.add(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+            } catch (java.net.UnknownHostException e) {
+                throw new ConfigException(path + "[" + i + "]: not an IP address: '" + item + "'");
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static GatewayConfig.Tracing tracing(JsonNode t, Fields f) {

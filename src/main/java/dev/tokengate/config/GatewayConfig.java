@@ -88,7 +88,16 @@ public record GatewayConfig(
     /** @param maxFileBytes the largest file accepted by POST /v1/files */
     public record Batches(int expiryHours, int maxRequests, long maxFileBytes) {}
 
-    public record Callbacks(boolean allowPrivateNetworks, int timeoutMs, int maxAttempts, int windowSeconds) {}
+    /**
+     * @param allowPrivateNetworks    callbacks may reach any loopback, private or link-local address
+     * @param allowedPrivateAddresses the private {@code ip:port} receivers callbacks may reach when the above is false
+     */
+    public record Callbacks(boolean allowPrivateNetworks, int timeoutMs, int maxAttempts, int windowSeconds,
+                            java.util.List<java.net.InetSocketAddress> allowedPrivateAddresses) {
+        public Callbacks(boolean allowPrivateNetworks, int timeoutMs, int maxAttempts, int windowSeconds) {
+            this(allowPrivateNetworks, timeoutMs, maxAttempts, windowSeconds, java.util.List.of());
+        }
+    }
 
     /**
      * Prepaid balances. The worst case reserved for a request counts its max_tokens, capped by the model's output cap

@@ -40,6 +40,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowedPrivateCallbackAddressesAreIpLiteralsWithAPort() throws IOException {
+        Path file = yaml("""
+                callbacks:
+                  allowed_private_addresses: ["10.0.0.7:8443", "[fd00::7]:443"]
+                """);
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).callbacks().allowedPrivateAddresses())
+                .containsExactly(new java.net.InetSocketAddress("10.0.0.7", 8443), new java.net.InetSocketAddress("fd00::7", 443));
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("callbacks.allowed_private_addresses", "127.0.0.1:9000"))
+                .callbacks().allowedPrivateAddresses()).containsExactly(new java.net.InetSocketAddress("127.0.0.1", 9000));
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).callbacks().allowedPrivateAddresses()).isEmpty();
+    }
+
+    @Test
+    void anAllowedPrivateCallbackAddressThatIsAHostnameOrLacksAPortNamesTheField() {
+        for (String bad : new String[]{"internal.example:8443", "10.0.0.7", "10.0.0.7:0", "10.0.0.7:http"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("callbacks.allowed_private_addresses", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("callbacks.allowed_private_addresses[0]").hasMessageContaining(bad);
+        }
+    }
+
+    @Test
     void nonNumericPortNamesTheFieldAndTheValue() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.port", "abc")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("server.port").hasMessageContaining("abc");

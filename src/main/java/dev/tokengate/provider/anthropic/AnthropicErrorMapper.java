@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.provider.UpstreamText;
 
 /**
  * Maps Anthropic's error statuses, bodies ({@code {"type":"error","error":{type,message}}}) and in-stream error events
@@ -39,7 +40,7 @@ public final class AnthropicErrorMapper {
     /** An {@code event: error} inside a stream that had answered 200. */
     public static ApiException fromStreamError(JsonNode error, String deploymentId) {
         String type = error.path("type").asText("api_error");
-        String message = "Upstream " + deploymentId + " reported " + type + " mid-stream: " + error.path("message").asText("");
+        String message = "Upstream " + deploymentId + " reported " + type + " mid-stream: " + UpstreamText.safe(error.path("message").asText(""));
         return switch (type) {
             case "overloaded_error" -> new ApiException(ErrorKind.UNAVAILABLE, message, null, "upstream_overloaded");
             case "rate_limit_error" -> new ApiException(ErrorKind.RATE_LIMITED, message, null, "upstream_rate_limited", 1, null);
@@ -49,6 +50,10 @@ public final class AnthropicErrorMapper {
     }
 
     private static String upstreamMessage(String body) {
+        return UpstreamText.safe(rawMessage(body));
+    }
+
+    private static String rawMessage(String body) {
         if (body == null || body.isBlank()) return null;
         JsonNode n = Json.parseOrNull(body);
         if (n == null) return null;

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
+import dev.tokengate.provider.UpstreamText;
 
-/** Maps an upstream's error status and body to our error. The upstream's message is kept; its key problems are not ours. */
+/**
+ * Maps an upstream's error status and body to our error. The upstream's message is kept, with secrets masked
+ * ({@link UpstreamText}); its key problems are not ours.
+ */
 public final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
@@ -34,6 +38,10 @@ public final class OpenAiErrorMapper {
     }
 
     private static String upstreamMessage(String body) {
+        return UpstreamText.safe(rawMessage(body));
+    }
+
+    private static String rawMessage(String body) {
         if (body == null || body.isBlank()) return null;
         JsonNode n = Json.parseOrNull(body);
         if (n != null && n.path("error").path("message").isTextual()) return n.path("error").path("message").asText();

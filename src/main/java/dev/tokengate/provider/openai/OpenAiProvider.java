@@ -16,6 +16,7 @@ import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.provider.IdleTimer;
 import dev.tokengate.provider.UpstreamTransport;
+import dev.tokengate.provider.UpstreamText;
 import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.UpstreamDecoder;
@@ -89,7 +90,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
                 }
                 if (n.has("error")) {
                     cut(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
-                            + n.path("error").path("message").asText(n.path("error").toString()), null, "upstream_error"));
+                            + UpstreamText.safe(n.path("error").path("message").asText(n.path("error").toString())), null, "upstream_error"));
                     return;
                 }
                 ChatChunk chunk = UpstreamDecoder.chunk(n);
