@@ -80,7 +80,7 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
                 : limiter.acquire("key:" + caller.keyId(), limit, rateTokens).recover(e -> limiterDown(e, limit));
         return limited.compose(decision -> {
             if (decision != null) {
-                caller.headers().accept(RateLimitHeaders.of(decision));
+                RateLimitHeaders.write(decision, caller.headers());
                 if (!decision.granted()) return Future.failedFuture(tooMany(decision, limit));
             }
             Future<Hold> held = balances == null ? Future.succeededFuture(null)
