@@ -53,7 +53,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
         return transport.post(d, d.baseUrl() + "/chat/completions", body).compose(resp -> transport.readBody(resp, d).compose(buf -> {
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
-                return Future.succeededFuture(UpstreamDecoder.response(Json.MAPPER.readTree(buf.getBytes())));
+                return Future.succeededFuture(UpstreamDecoder.response(buf.getBytes()));
             } catch (JsonProcessingException e) {
                 return Future.failedFuture(malformed(d, "the body is not valid JSON (" + e.getOriginalMessage() + ")"));
             } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
