@@ -165,7 +165,7 @@ public final class HttpApi {
     private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog, Tracing tracing) {
         long start = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader(REQUEST_ID));
-        ctx.response().putHeader(REQUEST_ID, requestId);
+        ctx.response().putHeader(REQUEST_ID, new io.netty.util.AsciiString(requestId));
         if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader(ANTHROPIC_REQUEST_ID, requestId);
         RequestContext.bind(requestId);
         tracing.requestStarted(ctx, requestId);

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
@@ -25,6 +26,12 @@ public final class UpstreamTransport {
     public interface Headers {
         void put(HttpClientRequest request, Deployment d);
     }
+
+    // as Netty's AsciiString: copied to the wire as bytes, where a String is written one character at a time
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
+    private static final CharSequence JSON_OR_EVENTS = HttpHeaders.createOptimized("application/json, text/event-stream");
 
     private final Vertx vertx;
     private final UpstreamClients clients;
@@ -54,8 +61,8 @@ public final class UpstreamTransport {
                 return;
             }
             var req = ar.result();
-            req.putHeader("Content-Type", "application/json");
-            req.putHeader("Accept", "application/json, text/event-stream");
+            req.putHeader(CONTENT_TYPE, APPLICATION_JSON);
+            req.putHeader(ACCEPT, JSON_OR_EVENTS);
             headers.put(req, d);
             if (traceparent != null) req.putHeader("traceparent", traceparent);
             LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {

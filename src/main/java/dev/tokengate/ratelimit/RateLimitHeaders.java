@@ -1,5 +1,6 @@
 package dev.tokengate.ratelimit;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpHeaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +8,8 @@ import java.util.function.BiConsumer;
 
 /** The headers OpenAI sends with every response, for the limits that are configured. */
 public final class RateLimitHeaders {
-    // names as Netty's AsciiString: hashed once, and written to the wire as bytes without a per-character check
+    // names and values as Netty's AsciiString: names hashed once, and both copied to the wire as bytes (a String is
+    // written to the connection's direct buffer one character at a time)
     private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
     private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
     private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
@@ -22,16 +24,20 @@ public final class RateLimitHeaders {
         if (!d.checked()) return;
         long rpm = d.limit().requestsPerMinute();
         if (rpm > 0) {
-            out.accept(LIMIT_REQUESTS, Long.toString(rpm));
-            out.accept(REMAINING_REQUESTS, Long.toString(Math.max(0, rpm - d.usedRequests())));
-            out.accept(RESET_REQUESTS, duration(d.resetRequestsMs()));
+            out.accept(LIMIT_REQUESTS, ascii(Long.toString(rpm)));
+            out.accept(REMAINING_REQUESTS, ascii(Long.toString(Math.max(0, rpm - d.usedRequests()))));
+            out.accept(RESET_REQUESTS, ascii(duration(d.resetRequestsMs())));
         }
         long tpm = d.limit().tokensPerMinute();
         if (tpm > 0) {
-            out.accept(LIMIT_TOKENS, Long.toString(tpm));
-            out.accept(REMAINING_TOKENS, Long.toString(Math.max(0, tpm - d.usedTokens())));
-            out.accept(RESET_TOKENS, duration(d.resetTokensMs()));
+            out.accept(LIMIT_TOKENS, ascii(Long.toString(tpm)));
+            out.accept(REMAINING_TOKENS, ascii(Long.toString(Math.max(0, tpm - d.usedTokens()))));
+            out.accept(RESET_TOKENS, ascii(duration(d.resetTokensMs())));
         }
+    }
+
+    private static CharSequence ascii(String digits) {
+        return new AsciiString(digits);
     }
 
     /** The headers of {@code d} as a map, in order. */
