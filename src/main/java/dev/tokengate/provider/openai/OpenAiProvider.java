@@ -53,7 +53,9 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
-        return transport.post(d, chatUrl(d), body).compose(resp -> transport.readBody(resp, d).compose(buf -> {
+        return transport.exchange(d, chatUrl(d), body).compose(answer -> {
+            HttpClientResponse resp = answer.response();
+            Buffer buf = answer.body();
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
                 return Future.succeededFuture(UpstreamDecoder.response(buf.getBytes()));
@@ -62,7 +64,7 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
                 return Future.failedFuture(malformed(d, e.getMessage()));
             }
-        }));
+        });
     }
 
     @Override
