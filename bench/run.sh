@@ -4,7 +4,8 @@
 # Starts (all on 127.0.0.1): bench/upstream/FixedUpstream.java; bench/proxy/BareProxy.java (a bare Vert.x hop, the
 # floor for one JVM in the path); Tokengate with its whole pipeline on (auth with a user key created through /admin/v1,
 # rate limits that never refuse, a priced model bench-model -> the upstream via the openai provider, so a balance hold,
-# a settlement and a usage record per request; metrics); @portkey-ai/gateway from npm (installed into
+# a settlement and a usage record per request; metrics); the same gateway with accounting off, and with its rate limits
+# in Redis (a key prefix of its own, removed at the end); @portkey-ai/gateway from npm (installed into
 # bench/node_modules). Then, in
 # BENCH_ROUNDS interleaved rounds, for each target: latency at 1 connection (p50, p99) and throughput at 64 connections;
 # finally peak RSS (VmHWM) of each process.
@@ -12,7 +13,9 @@
 #
 # Knobs (environment): BENCH_ROUNDS (3), BENCH_LATENCY_SECONDS (5), BENCH_THROUGHPUT_SECONDS (10),
 # BENCH_WARMUP_SECONDS (40: the most a target is warmed; it stops earlier once its throughput stops climbing),
-# BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, BENCH_SKIP_OFF=1 (no second gateway with accounting off), TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
+# BENCH_CONNECTIONS (64), BENCH_SKIP_PORTKEY=1, BENCH_SKIP_OFF=1 (no second gateway with accounting off),
+# BENCH_SKIP_REDIS=1 (no third gateway with its rate limits and cache in Redis), BENCH_REDIS (redis://127.0.0.1:6379/0),
+# TOKENGATE_JAVA_OPTS (JVM options for the gateway, as for bin/tokengate).
 set -euo pipefail
 
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +29,9 @@ LAT_S=${BENCH_LATENCY_SECONDS:-5}
 TPUT_S=${BENCH_THROUGHPUT_SECONDS:-10}
 WARM_S=${BENCH_WARMUP_SECONDS:-40}
 CONNS=${BENCH_CONNECTIONS:-64}
+REDIS_URL=${BENCH_REDIS:-redis://127.0.0.1:6379/0}
+# the Redis gateway's keys, so that a run starts from empty counters and removes only its own keys
+REDIS_PREFIX="bench_$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n'):"
 PORTKEY_VERSION=1.15.2
 PORTKEY_START="$bench/node_modules/@portkey-ai/gateway/build/start-server.js"
 # the two preloads Portkey needs here (bind to 127.0.0.1 only; make streaming work on Node), from ../shared next to the
@@ -35,7 +41,9 @@ if [ -z "${PORTKEY_SHIMS:-}" ]; then
     [ -f "$dir/bind-loopback.cjs" ] && { PORTKEY_SHIMS=$(cd "$dir" && pwd); break; }
   done
 fi
-for tool in wrk curl node npm; do
+tools="wrk curl node npm"
+[ "${BENCH_SKIP_REDIS:-0}" = 1 ] || tools+=" redis-cli"
+for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' is needed and was not found" >&2; exit 1; }
 done
 
@@ -50,6 +58,9 @@ cleanup() {
   done
   if [ "$failed" = 1 ]; then
     for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 15 "$log" >&2; }; done
+  fi
+  if [ "${BENCH_SKIP_REDIS:-0}" != 1 ]; then
+    redis-cli -u "$REDIS_URL" --scan --pattern "$REDIS_PREFIX*" 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }
@@ -102,12 +113,13 @@ if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ] && [ ! -f "$PORTKEY_START" ]; then
     || die "npm ci failed"
 fi
 
-# --- start the four processes ------------------------------------------------------------------------------------------
+# --- start the processes ----------------------------------------------------------------------------------------------
 UP_PORT=$(pick_port 18100)
 BARE_PORT=$(pick_port $((UP_PORT + 1)))
 GW_PORT=$(pick_port $((BARE_PORT + 1)))
 OFF_PORT=$(pick_port $((GW_PORT + 1)))
-PK_PORT=$(pick_port $((OFF_PORT + 1)))
+REDIS_PORT=$(pick_port $((OFF_PORT + 1)))
+PK_PORT=$(pick_port $((REDIS_PORT + 1)))
 CHAT=/v1/chat/completions
 REQ='{"model":"bench-model","messages":[{"role":"user","content":"ping"}]}'
 
@@ -158,6 +170,21 @@ if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
   OFF_PID=$!; pids+=("$OFF_PID")
 fi
 
+# the same gateway with its rate limits and response cache in Redis (issue 4: with and without Redis); balances stay in
+# the gateway with SQLite behind, as with one instance (docs/ACCOUNTS.md)
+if [ "${BENCH_SKIP_REDIS:-0}" != 1 ]; then
+  redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1 || die "Redis at $REDIS_URL does not answer (BENCH_SKIP_REDIS=1 leaves that target out)"
+  { sed -e '/^models:/,$d' "$work/tokengate.yaml"
+    printf 'redis:\n  url: "%s"\n  key_prefix: "%s"\n' "$REDIS_URL" "$REDIS_PREFIX"
+    sed -n '/^models:/,$p' "$work/tokengate.yaml"; } >"$work/tokengate-redis.yaml"
+  say "starting Tokengate with Redis on :$REDIS_PORT"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
+    "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$jar" serve --host 127.0.0.1 --port "$REDIS_PORT" --data-dir "$work/data-redis" \
+    --config "$work/tokengate-redis.yaml" >"$work/tokengate-redis.log" 2>&1 &
+  REDIS_PID=$!; pids+=("$REDIS_PID")
+fi
+
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
   say "starting Portkey $PORTKEY_VERSION on :$PK_PORT"
   node --require "$PORTKEY_SHIMS/bind-loopback.cjs" --require "$PORTKEY_SHIMS/mutable-fetch.cjs" "$PORTKEY_START" \
@@ -169,6 +196,7 @@ wait_ok 120 upstream "$UP_PID" -X POST -H 'Content-Type: application/json' -d "$
 wait_ok 120 "bare hop" "$BARE_PID" -X POST -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$BARE_PORT$CHAT"
 wait_ok 120 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
 [ "${BENCH_SKIP_OFF:-0}" = 1 ] || wait_ok 120 "Tokengate (accounting off)" "$OFF_PID" "http://127.0.0.1:$OFF_PORT/ready"
+[ "${BENCH_SKIP_REDIS:-0}" = 1 ] || wait_ok 120 "Tokengate (Redis)" "$REDIS_PID" "http://127.0.0.1:$REDIS_PORT/ready"
 
 admin() { curl -sf --max-time 10 -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' "$@"; }
 user_json=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW_PORT/admin/v1/users") \
@@ -191,6 +219,17 @@ if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
   [ -n "$off_key" ] || die "no key in the admin answer (accounting off)"
 fi
 
+redis_key=""
+if [ "${BENCH_SKIP_REDIS:-0}" != 1 ]; then
+  redis_user=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$REDIS_PORT/admin/v1/users" \
+    | sed -n 's/^{"id":"\([^"]*\)".*/\1/p') || die "creating the bench user (Redis) failed"
+  redis_key=$(admin -X POST -d '{"name":"bench"}' "http://127.0.0.1:$REDIS_PORT/admin/v1/users/$redis_user/keys" \
+    | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+  [ -n "$redis_key" ] || die "no key in the admin answer (Redis)"
+  admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' \
+    "http://127.0.0.1:$REDIS_PORT/admin/v1/users/$redis_user/balance/topup" >/dev/null || die "topping up the bench user (Redis) failed"
+fi
+
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer not-a-key' \
   -H 'Content-Type: application/json' -d "$REQ" "http://127.0.0.1:$GW_PORT$CHAT")
 [ "$status" = 401 ] || die "Tokengate answered $status to a wrong key: auth must be on"
@@ -206,6 +245,11 @@ if [ "${BENCH_SKIP_OFF:-0}" != 1 ]; then
   targets+=(off)
   URL[off]="http://127.0.0.1:$OFF_PORT$CHAT"; AUTH[off]=$off_key; HDRS[off]=""; PID[off]=$OFF_PID
   LABEL[off]="Tokengate, accounting off"
+fi
+if [ "${BENCH_SKIP_REDIS:-0}" != 1 ]; then
+  targets+=(redis)
+  URL[redis]="http://127.0.0.1:$REDIS_PORT$CHAT"; AUTH[redis]=$redis_key; HDRS[redis]=""; PID[redis]=$REDIS_PID
+  LABEL[redis]="Tokengate, Redis"
 fi
 LABEL[portkey]="Portkey $PORTKEY_VERSION"
 if [ "${BENCH_SKIP_PORTKEY:-0}" != 1 ]; then
@@ -337,6 +381,12 @@ result="$bench/results/$stamp.md"
     echo
     echo "With accounting on (auth, rate limits, balance hold and settlement, ledger) Tokengate keeps $(awk -v a="${M[tokengate,rps]}" \
       -v b="${M[off,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of its throughput with accounting off (issue 4: at least 80%)."
+  fi
+  if [ -n "${M[redis,rps]:-}" ]; then
+    echo
+    echo "With its rate limits and response cache in Redis (\`redis.url\`, one Lua call per request for the limits) Tokengate"
+    echo "does $(awk -v a="${M[redis,rps]}" -v b="${M[tokengate,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of its throughput without Redis$(
+      [ -n "${M[off,rps]:-}" ] && awk -v a="${M[redis,rps]}" -v b="${M[off,rps]}" 'BEGIN {printf ", %.0f%% of it with accounting off", 100 * a / b}')."
   fi
   if [ -n "${M[portkey,rps]:-}" ]; then
     x=$(awk -v a="${M[tokengate,rps]}" -v b="${M[portkey,rps]}" 'BEGIN {printf "%.1f", a / b}')

@@ -87,6 +87,7 @@ final class Storage implements AutoCloseable {
 
     @Override
     public void close() {
+        ledger.close();
         if (database != null) database.close();
     }
 }

@@ -4,11 +4,20 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Ids for ledger rows: not secrets, so a fast random source is enough; the time prefix keeps them roughly ordered. */
 public final class Ids {
+    private static final char[] DIGITS = "0123456789abcdefghijklmnopqrstuv".toCharArray();
+    private static final int RANDOM_DIGITS = 24;
+
     private Ids() {}
 
+    /** {@code prefix}, the time in base 36, then 120 random bits as 24 base-32 digits (shifts, not divisions). */
     public static String next(String prefix, long nowMillis) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return prefix + Long.toString(nowMillis, 36) + Long.toString(r.nextLong() & Long.MAX_VALUE, 36)
-                + Long.toString(r.nextLong() & Long.MAX_VALUE, 36);
+        String time = Long.toString(nowMillis, 36);
+        StringBuilder sb = new StringBuilder(prefix.length() + time.length() + RANDOM_DIGITS).append(prefix).append(time);
+        for (int half = 0; half < 2; half++) {
+            long bits = r.nextLong();
+            for (int i = 0; i < RANDOM_DIGITS / 2; i++, bits >>>= 5) sb.append(DIGITS[(int) (bits & 31)]);
+        }
+        return sb.toString();
     }
 }

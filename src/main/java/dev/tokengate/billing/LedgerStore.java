@@ -49,4 +49,7 @@ public interface LedgerStore {
 
     /** Releases the holds whose owner stopped renewing them (it crashed); returns how many. */
     int releaseExpiredHolds(long now);
+
+    /** Gives back what the store keeps between calls (a connection); called after the last settlement is written. */
+    default void close() {}
 }

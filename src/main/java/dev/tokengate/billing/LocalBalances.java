@@ -55,15 +55,20 @@ public final class LocalBalances implements Balances {
     @Override
     public Future<Hold> reserve(String userId, long micros) {
         if (writer.backlog() > MAX_BACKLOG) return Future.failedFuture(BillingErrors.ledgerBacklog());
-        return live(userId).compose(a -> {
-            if (a.unlimited) return Future.succeededFuture(new Hold(null, userId, 0, true));
-            synchronized (a) {
-                long available = a.balance - a.reserved;
-                if (available < micros) return Future.failedFuture(BillingErrors.insufficient(micros, available));
-                a.reserved += micros;
-            }
-            return Future.succeededFuture(new Hold(null, userId, micros, false));
-        });
+        Future<Live> live = live(userId);
+        // a loaded account holds at once: no future composed
+        if (live.succeeded()) return reserve(live.result(), micros);
+        return live.compose(a -> reserve(a, micros));
+    }
+
+    private static Future<Hold> reserve(Live a, long micros) {
+        if (a.unlimited) return Future.succeededFuture(new Hold(null, a.userId, 0, true));
+        synchronized (a) {
+            long available = a.balance - a.reserved;
+            if (available < micros) return Future.failedFuture(BillingErrors.insufficient(micros, available));
+            a.reserved += micros;
+        }
+        return Future.succeededFuture(new Hold(null, a.userId, micros, false));
     }
 
     @Override

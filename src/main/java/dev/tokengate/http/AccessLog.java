@@ -1,6 +1,6 @@
 package dev.tokengate.http;
 
-import dev.tokengate.logging.Trusted;
+import dev.tokengate.logging.KeyValueLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,22 +9,23 @@ import org.slf4j.LoggerFactory;
  * concrete path, which may carry an image token), status, duration, model and user. Never a key; only its id.
  */
 final class AccessLog {
-    private static final Logger LOG = LoggerFactory.getLogger("tokengate.access");
+    private static final String LOGGER = "tokengate.access";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
     private AccessLog() {}
 
     static void write(String requestId, String method, String route, int status, long elapsedNanos, String model,
                       String userId, String keyId) {
         if (!LOG.isInfoEnabled()) return;
-        LOG.atInfo()
-                .addKeyValue("request_id", requestId)
-                .addKeyValue("method", Trusted.of(method))
-                .addKeyValue("route", Trusted.of(route))
-                .addKeyValue("status", status)
-                .addKeyValue("duration_ms", Math.round(elapsedNanos / 10_000.0) / 100.0)
-                .addKeyValue("model", model == null || model.length() <= 200 ? model : model.substring(0, 200))
-                .addKeyValue("user_id", Trusted.of(userId))
-                .addKeyValue("key_id", Trusted.of(keyId))
-                .log("{} {} {}", method, route, status);
+        KeyValueLine.info(LOGGER, method + " " + route + " " + status)
+                .text("request_id", requestId)
+                .trusted("method", method)
+                .trusted("route", route)
+                .number("status", status)
+                .number("duration_ms", Math.round(elapsedNanos / 10_000.0) / 100.0)
+                .text("model", model == null || model.length() <= 200 ? model : model.substring(0, 200))
+                .trusted("user_id", userId)
+                .trusted("key_id", keyId)
+                .write();
     }
 }

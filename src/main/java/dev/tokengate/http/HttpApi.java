@@ -47,6 +47,10 @@ public final class HttpApi {
                        FileService files, OpenAiBatches openAiBatches, ResponseService responses,
                        AnthropicBatches anthropicBatches, ResponseCaching caching, Tracing tracing) {}
 
+    /** The request id's header, the client's or ours; Anthropic's clients read theirs from {@code request-id}. */
+    static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("X-Request-Id");
+    private static final CharSequence ANTHROPIC_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("request-id");
+
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Deps d) {
@@ -160,9 +164,9 @@ public final class HttpApi {
     /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
     private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog, Tracing tracing) {
         long start = System.nanoTime();
-        String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
-        ctx.response().putHeader("X-Request-Id", requestId);
-        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader("request-id", requestId);
+        String requestId = requestId(ctx.request().getHeader(REQUEST_ID));
+        ctx.response().putHeader(REQUEST_ID, new io.netty.util.AsciiString(requestId));
+        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader(ANTHROPIC_REQUEST_ID, requestId);
         RequestContext.bind(requestId);
         tracing.requestStarted(ctx, requestId);
         metrics.requestStarted();

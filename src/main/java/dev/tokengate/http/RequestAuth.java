@@ -5,6 +5,7 @@ import dev.tokengate.accounts.Principal;
 import dev.tokengate.accounts.User;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.pipeline.Caller;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /** Reads the key from {@code Authorization: Bearer} or {@code x-api-key} and resolves the caller. */
@@ -54,11 +55,11 @@ public final class RequestAuth {
     /** The caller as the accounting stages see it: user, key, request id, and where rate-limit headers go. */
     public Caller caller(RoutingContext ctx) {
         String keyId = principal(ctx) instanceof Principal.Member m ? m.key().id() : "admin";
-        return new Caller(user(ctx), keyId, ctx.response().headers().get("X-Request-Id"),
-                headers -> {
-                    // a client that already left has nothing to receive them
-                    if (!ctx.response().headWritten() && !ctx.response().closed()) headers.forEach(ctx.response()::putHeader);
-                });
+        HttpServerResponse response = ctx.response();
+        return new Caller(user(ctx), keyId, response.headers().get(HttpApi.REQUEST_ID), (name, value) -> {
+            // a client that already left has nothing to receive them
+            if (!response.headWritten() && !response.closed()) response.putHeader(name, value);
+        });
     }
 
     /** The id of the user the request acts for, or null before (or without) authentication. */

@@ -7,6 +7,7 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.wire.anthropic.AnthropicErrors;
 import dev.tokengate.wire.openai.ChatEncoder;
+import io.netty.util.AsciiString;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -25,12 +26,17 @@ public final class Responses {
     }
 
     private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence CONTENT_LENGTH = io.vertx.core.http.HttpHeaders.CONTENT_LENGTH;
     private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
 
     public static void json(RoutingContext ctx, int status, byte[] body) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.closed()) return;
-        r.setStatusCode(status).putHeader(CONTENT_TYPE, APPLICATION_JSON).end(Buffer.buffer(body));
+        // 200 is every response's status until set (setting it looks the status up again); the length as bytes, which
+        // Vert.x would otherwise add as a String, written to the connection one character at a time
+        if (status != r.getStatusCode()) r.setStatusCode(status);
+        r.putHeader(CONTENT_TYPE, APPLICATION_JSON).putHeader(CONTENT_LENGTH, new AsciiString(Integer.toString(body.length)))
+                .end(Buffer.buffer(body));
     }
 
     public static void error(RoutingContext ctx, Throwable failure) {

@@ -17,18 +17,14 @@ final class LogLine {
     private LogLine() {}
 
     static String format(Level level, String logger, String message, List<KeyValuePair> pairs, Throwable error) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append('{');
-        sb.append("\"time\":\"");
-        appendTime(sb, System.currentTimeMillis());
-        sb.append('"');
-        sb.append(',');
-        field(sb, "level", level.name());
-        sb.append(',');
-        field(sb, "logger", logger);
-        sb.append(',');
-        field(sb, "message", message);
-        boolean hasRequestId = pairs.stream().anyMatch(p -> REQUEST_ID.equals(p.key));
+        StringBuilder sb = start(new StringBuilder(256), level.name(), logger, message);
+        boolean hasRequestId = false;
+        for (KeyValuePair p : pairs) {
+            if (REQUEST_ID.equals(p.key)) {
+                hasRequestId = true;
+                break;
+            }
+        }
         String requestId = hasRequestId ? null : RequestContext.currentRequestId();
         if (requestId != null) {
             sb.append(',');
@@ -47,6 +43,21 @@ final class LogLine {
             field(sb, "stack", stack.toString());
         }
         return sb.append('}').toString();
+    }
+
+    /** The opening of every line: time, level, logger and message. */
+    static StringBuilder start(StringBuilder sb, String level, String logger, String message) {
+        sb.append('{');
+        sb.append("\"time\":\"");
+        appendTime(sb, System.currentTimeMillis());
+        sb.append('"');
+        sb.append(',');
+        field(sb, "level", level);
+        sb.append(',');
+        field(sb, "logger", logger);
+        sb.append(',');
+        field(sb, "message", message);
+        return sb;
     }
 
     /** The formatted second, reused by every line within it: formatting an Instant per line showed in profiles. */
@@ -68,12 +79,12 @@ final class LogLine {
                 .append((char) ('0' + millis % 10)).append('Z');
     }
 
-    private static void field(StringBuilder sb, String key, String value) {
+    static void field(StringBuilder sb, String key, String value) {
         sb.append('"').append(key).append("\":");
         value(sb, value);
     }
 
-    private static void value(StringBuilder sb, Object v) {
+    static void value(StringBuilder sb, Object v) {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof Number || v instanceof Boolean) {

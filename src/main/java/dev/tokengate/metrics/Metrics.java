@@ -13,12 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Metrics {
     private static final double[] BUCKETS_SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
 
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<RequestSeries, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final Map<String, Histogram> upstreamLatency = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> upstreamErrors = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final RecentRequests recentRequests = new RecentRequests(500);
+
+    /** The labels of a request counter, looked up without building its label text on every request. */
+    private record RequestSeries(String route, String model, int status) {}
+
+    /** A counter with its label text, made once per series. */
+    private record Counter(String labels, LongAdder count) {}
 
     private static final class Histogram {
         final AtomicLongArray counts = new AtomicLongArray(BUCKETS_SECONDS.length + 1);
@@ -39,9 +45,16 @@ public final class Metrics {
 
     public void requestFinished(String route, String model, int status, long nanos) {
         inFlight.decrementAndGet();
-        String labels = "route=\"" + route + "\",model=\"" + escape(model) + "\",status=\"" + status + "\"";
-        requests.computeIfAbsent(labels, k -> new LongAdder()).increment();
-        latency.computeIfAbsent("route=\"" + route + "\"", k -> new Histogram()).observe(nanos);
+        RequestSeries series = new RequestSeries(route, model, status);
+        Counter c = requests.get(series);
+        if (c == null) {
+            c = requests.computeIfAbsent(series, k -> new Counter("route=\"" + route + "\",model=\"" + escape(model)
+                    + "\",status=\"" + status + "\"", new LongAdder()));
+        }
+        c.count().increment();
+        Histogram h = latency.get(route);
+        if (h == null) h = latency.computeIfAbsent(route, k -> new Histogram());
+        h.observe(nanos);
     }
 
     public void upstreamCall(String deployment, long nanos, boolean ok) {
@@ -63,8 +76,10 @@ public final class Metrics {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("# HELP tokengate_requests_total Requests handled, by route, model and status.\n");
         sb.append("# TYPE tokengate_requests_total counter\n");
-        requests.forEach((l, v) -> sb.append("tokengate_requests_total{").append(l).append("} ").append(v.sum()).append('\n'));
-        histogram(sb, "tokengate_request_duration_seconds", "Time from request to response end.", latency);
+        requests.values().forEach(c -> sb.append("tokengate_requests_total{").append(c.labels()).append("} ").append(c.count().sum()).append('\n'));
+        Map<String, Histogram> byRoute = new java.util.LinkedHashMap<>();
+        latency.forEach((route, h) -> byRoute.put("route=\"" + route + "\"", h));
+        histogram(sb, "tokengate_request_duration_seconds", "Time from request to response end.", byRoute);
         histogram(sb, "tokengate_upstream_duration_seconds", "Time spent in upstream calls, by deployment.", upstreamLatency);
         sb.append("# HELP tokengate_upstream_errors_total Failed upstream calls, by deployment.\n");
         sb.append("# TYPE tokengate_upstream_errors_total counter\n");

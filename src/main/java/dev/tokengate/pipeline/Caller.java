@@ -1,30 +1,32 @@
 package dev.tokengate.pipeline;
 
 import dev.tokengate.accounts.User;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Who a chat request runs for, as the accounting stages need it.
  *
  * @param keyId     the API key the limits count against ("admin" for the admin key); null for work without a key
  *                  (jobs), which is billed but not rate limited
- * @param headers   receives response headers (the rate-limit headers) before the response starts
+ * @param headers   receives response headers (name, value: the rate-limit headers) before the response starts
  * @param queued    whether this is queued work (a job or batch item attempt), bounded per deployment by
  *                  {@link DeploymentSlots}
  * @param paidCalls for a job: counts its paid upstream calls, so the n-th one's usage record has an id made of the job
  *                  id and n, and a re-run of the job after a crash cannot charge that call again; null otherwise
  */
-public record Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers, boolean queued,
+public record Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers, boolean queued,
                      AtomicInteger paidCalls) {
-    public Caller(User user, String keyId, String requestId, Consumer<Map<String, String>> headers) {
+    /** Headers put nowhere: work without a client waiting for a response. */
+    public static final BiConsumer<CharSequence, CharSequence> NO_HEADERS = (name, value) -> {};
+
+    public Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers) {
         this(user, keyId, requestId, headers, false, null);
     }
 
     /** Work the gateway runs on a user's behalf without a client waiting on a key. */
     public static Caller background(User user, String requestId) {
-        return new Caller(user, null, requestId, h -> {});
+        return new Caller(user, null, requestId, NO_HEADERS);
     }
 
     /**
@@ -32,6 +34,6 @@ public record Caller(User user, String keyId, String requestId, Consumer<Map<Str
      * job runs (see {@code paidCalls}).
      */
     public static Caller queuedJob(User user, String jobId) {
-        return new Caller(user, null, jobId, h -> {}, true, new AtomicInteger());
+        return new Caller(user, null, jobId, NO_HEADERS, true, new AtomicInteger());
     }
 }

@@ -47,7 +47,9 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
         long started = System.nanoTime();
         GatewayConfig.RateLimit limit = caller.keyId() == null ? GatewayConfig.RateLimit.NONE : limits.forTier(caller.user().tier());
         if (limit.none() && balances == null) return Future.succeededFuture(NO_TICKET);
-        return promptTokens(request).compose(promptTokens -> admit(caller, request, candidates, limit, promptTokens, started));
+        if (!countOnWorker(request)) return admit(caller, request, candidates, limit, Tokenizer.countPrompt(request.messages()), started);
+        return vertx.executeBlocking(() -> Tokenizer.countPrompt(request.messages()), false)
+                .compose(promptTokens -> admit(caller, request, candidates, limit, promptTokens, started));
     }
 
     @Override
@@ -58,14 +60,13 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
         return admitCounted(caller, model, limit, rateTokens, () -> worstCaseMicros, started);
     }
 
-    private Future<Integer> promptTokens(ChatRequest request) {
+    private static boolean countOnWorker(ChatRequest request) {
         long chars = 0;
         for (ChatMessage m : request.messages()) {
             if (m.content() == null) continue;
             for (ContentPart p : m.content()) if (p instanceof ContentPart.Text t) chars += t.text().length();
         }
-        if (chars <= COUNT_ON_WORKER_ABOVE_CHARS) return Future.succeededFuture(Tokenizer.countPrompt(request.messages()));
-        return vertx.executeBlocking(() -> Tokenizer.countPrompt(request.messages()), false);
+        return chars > COUNT_ON_WORKER_ABOVE_CHARS;
     }
 
     private Future<Ticket> admit(Caller caller, ChatRequest request, List<Deployment> candidates, GatewayConfig.RateLimit limit,
@@ -76,19 +77,45 @@ public record LimitsAndBalances(Vertx vertx, Balances balances, RateLimiter limi
 
     private Future<Ticket> admitCounted(Caller caller, String model, GatewayConfig.RateLimit limit, long rateTokens,
                                         LongSupplier worstCase, long started) {
-        Future<Decision> limited = limit.none() ? Future.succeededFuture(null)
-                : limiter.acquire("key:" + caller.keyId(), limit, rateTokens).recover(e -> limiterDown(e, limit));
-        return limited.compose(decision -> {
-            if (decision != null) {
-                caller.headers().accept(RateLimitHeaders.of(decision));
-                if (!decision.granted()) return Future.failedFuture(tooMany(decision, limit));
-            }
-            Future<Hold> held = balances == null ? Future.succeededFuture(null)
-                    : balances.reserve(caller.user().id(), worstCase.getAsLong());
-            return held.<Ticket>map(hold -> new Metered(caller, model, hold, decision, started)).andThen(ar -> {
-                if (ar.failed() && decision != null && decision.granted()) limiter.release(decision.permit(), 0);
-            });
+        if (limit.none()) return hold(caller, model, null, limit, worstCase, started);
+        Future<Decision> limited = limiter.acquire(scope(caller.keyId()), limit, rateTokens);
+        // the local limiter answers at once: go on without composing futures
+        if (limited.succeeded()) return hold(caller, model, limited.result(), limit, worstCase, started);
+        return limited.recover(e -> limiterDown(e, limit)).compose(decision -> hold(caller, model, decision, limit, worstCase, started));
+    }
+
+    /** The limiter's scope of a key ("key:" and its id), made once per key. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> SCOPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String scope(String keyId) {
+        String s = SCOPES.get(keyId);
+        if (s != null) return s;
+        s = "key:" + keyId;
+        if (SCOPES.size() < 100_000) SCOPES.put(keyId, s);
+        return s;
+    }
+
+    /** After the limits (a null decision: none apply, or the limiter is down and fails open): the balance hold. */
+    private Future<Ticket> hold(Caller caller, String model, Decision decision, GatewayConfig.RateLimit limit,
+                                LongSupplier worstCase, long started) {
+        if (decision != null) {
+            RateLimitHeaders.write(decision, caller.headers());
+            if (!decision.granted()) return Future.failedFuture(tooMany(decision, limit));
+        }
+        if (balances == null) return Future.succeededFuture(new Metered(caller, model, null, decision, started));
+        Future<Hold> held = balances.reserve(caller.user().id(), worstCase.getAsLong());
+        if (held.isComplete()) {
+            if (held.succeeded()) return Future.succeededFuture(new Metered(caller, model, held.result(), decision, started));
+            releaseUnused(decision);
+            return Future.failedFuture(held.cause());
+        }
+        return held.<Ticket>map(hold -> new Metered(caller, model, hold, decision, started)).andThen(ar -> {
+            if (ar.failed()) releaseUnused(decision);
         });
+    }
+
+    private void releaseUnused(Decision decision) {
+        if (decision != null && decision.granted()) limiter.release(decision.permit(), 0);
     }
 
     /** The tokens a request counts for at admission, as OpenAI counts them: the prompt plus max_tokens when given. */

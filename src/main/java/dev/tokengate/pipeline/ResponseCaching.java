@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The response cache in front of the chat pipeline: the opt-in cache of /v1/chat/completions and the job API's message
@@ -77,7 +76,7 @@ public final class ResponseCaching {
     public Future<ChatService.Served<ChatResponse>> complete(Caller caller, ChatRequest request, int ttlSeconds) {
         String key = chatKey(caller.user().id(), request);
         return hit(caller, key, false).compose(hit -> {
-            caller.headers().accept(Map.of(STATUS_HEADER, hit != null ? "hit" : "miss"));
+            caller.headers().accept(STATUS_HEADER, hit != null ? "hit" : "miss");
             if (hit != null) return Future.succeededFuture(hit.served());
             return chat.complete(caller, request).andThen(ar -> {
                 if (ar.succeeded()) store(key, ar.result(), ttlSeconds);
@@ -89,7 +88,7 @@ public final class ResponseCaching {
     public Future<ChatService.Served<Void>> stream(Caller caller, ChatRequest request, StreamSink sink, int ttlSeconds) {
         String key = chatKey(caller.user().id(), request);
         return hit(caller, key, true).compose(hit -> {
-            caller.headers().accept(Map.of(STATUS_HEADER, hit != null ? "hit" : "miss"));
+            caller.headers().accept(STATUS_HEADER, hit != null ? "hit" : "miss");
             if (hit != null) {
                 StreamReplay.replay(hit.response(), sink);
                 return Future.succeededFuture(new ChatService.Served<Void>(null, hit.response().model(), null, hit.usage()));

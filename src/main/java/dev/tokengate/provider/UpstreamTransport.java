@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,6 +27,12 @@ public final class UpstreamTransport {
     public interface Headers {
         void put(HttpClientRequest request, Deployment d);
     }
+
+    // as Netty's AsciiString: copied to the wire as bytes, where a String is written one character at a time
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
+    private static final CharSequence JSON_OR_EVENTS = HttpHeaders.createOptimized("application/json, text/event-stream");
 
     private final Vertx vertx;
     private final UpstreamClients clients;
@@ -54,15 +62,9 @@ public final class UpstreamTransport {
                 return;
             }
             var req = ar.result();
-            req.putHeader("Content-Type", "application/json");
-            req.putHeader("Accept", "application/json, text/event-stream");
-            headers.put(req, d);
-            if (traceparent != null) req.putHeader("traceparent", traceparent);
+            putHeaders(req, d, traceparent);
             LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
-                if (result.tryFail(new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
-                        + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout"))) {
-                    req.reset();
-                }
+                if (result.tryFail(firstByteTimeout(d))) req.reset();
             });
             req.send(Buffer.buffer(body)).onComplete(sent -> {
                 timer.cancel();
@@ -74,6 +76,120 @@ public final class UpstreamTransport {
             });
         });
         return result.future();
+    }
+
+    /** A whole answer: the response (status and headers) with its body read. */
+    public record Answer(HttpClientResponse response, Buffer body) {}
+
+    /**
+     * As {@link #post} followed by {@link #readBody}, for a plain answer, with the same first-byte and idle timeouts
+     * kept by one timer instead of two: armed once when the request starts, cancelled once when the body has ended
+     * (a slow call re-arms it for what remains).
+     */
+    public Future<Answer> exchange(Deployment d, String url, byte[] body) {
+        String traceparent = tracing.upstreamTraceparent();
+        Promise<Answer> result = Promise.promise();
+        clients.current().request(clients.post(url)).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(transportError(ar.cause(), d));
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            putHeaders(req, d, traceparent);
+            ExchangeTimer timer = new ExchangeTimer(d, result, req);
+            req.send(Buffer.buffer(body)).onComplete(sent -> {
+                if (sent.failed()) {
+                    timer.stop();
+                    result.tryFail(transportError(sent.cause(), d));
+                    return;
+                }
+                HttpClientResponse resp = sent.result();
+                if (result.future().isComplete()) {
+                    resp.request().reset();
+                    return;
+                }
+                timer.headersArrived();
+                Buffer acc = Buffer.buffer();
+                resp.handler(buf -> {
+                    timer.touch();
+                    acc.appendBuffer(buf);
+                });
+                resp.exceptionHandler(e -> {
+                    timer.stop();
+                    result.tryFail(transportError(e, d));
+                });
+                resp.endHandler(v -> {
+                    timer.stop();
+                    result.tryComplete(new Answer(resp, acc));
+                });
+            });
+        });
+        return result.future();
+    }
+
+    /** The first-byte timeout until the response headers, then the idle timeout while the body arrives. */
+    private final class ExchangeTimer {
+        private final Deployment d;
+        private final Promise<?> result;
+        private final HttpClientRequest req;
+        private final long startNanos = System.nanoTime();
+        private final long firstByteNanos = TimeUnit.MILLISECONDS.toNanos(limits.firstByteTimeoutMs());
+        private final long idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+        private volatile boolean body;
+        private volatile boolean stopped;
+        private volatile long lastDataNanos;
+        private volatile LoopTimer timer;
+
+        ExchangeTimer(Deployment d, Promise<?> result, HttpClientRequest req) {
+            this.d = d;
+            this.result = result;
+            this.req = req;
+            // the earlier of the two: once the headers are in, the idle timeout may end sooner than the first-byte one
+            arm(Math.min(limits.firstByteTimeoutMs(), limits.idleTimeoutMs()));
+        }
+
+        void headersArrived() {
+            lastDataNanos = System.nanoTime();
+            body = true;
+        }
+
+        void touch() {
+            lastDataNanos = System.nanoTime();
+        }
+
+        void stop() {
+            stopped = true;
+            LoopTimer t = timer;
+            if (t != null) t.cancel();
+        }
+
+        private void arm(long delayMs) {
+            timer = LoopTimer.schedule(vertx, delayMs, this::check);
+        }
+
+        private void check() {
+            if (stopped) return;
+            long now = System.nanoTime();
+            long left = body ? idleNanos - (now - lastDataNanos) : firstByteNanos - (now - startNanos);
+            if (left > 0) {
+                arm(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                return;
+            }
+            stopped = true;
+            if (result.tryFail(body ? quiet(d) : firstByteTimeout(d))) req.reset();
+        }
+    }
+
+    private ApiException firstByteTimeout(Deployment d) {
+        return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " sent no response within "
+                + limits.firstByteTimeoutMs() + " ms.", null, "upstream_timeout");
+    }
+
+    private void putHeaders(HttpClientRequest req, Deployment d, String traceparent) {
+        req.putHeader(CONTENT_TYPE, APPLICATION_JSON);
+        req.putHeader(ACCEPT, JSON_OR_EVENTS);
+        headers.put(req, d);
+        if (traceparent != null) req.putHeader("traceparent", traceparent);
     }
 
     /** The whole body, failing with a timeout when the upstream goes quiet for longer than the idle timeout. */

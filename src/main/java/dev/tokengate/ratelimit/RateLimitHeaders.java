@@ -1,27 +1,49 @@
 package dev.tokengate.ratelimit;
 
+import io.netty.util.AsciiString;
+import io.vertx.core.http.HttpHeaders;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** The headers OpenAI sends with every response, for the limits that are configured. */
 public final class RateLimitHeaders {
+    // names and values as Netty's AsciiString: names hashed once, and both copied to the wire as bytes (a String is
+    // written to the connection's direct buffer one character at a time)
+    private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
+    private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
+    private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
+    private static final CharSequence LIMIT_TOKENS = HttpHeaders.createOptimized("x-ratelimit-limit-tokens");
+    private static final CharSequence REMAINING_TOKENS = HttpHeaders.createOptimized("x-ratelimit-remaining-tokens");
+    private static final CharSequence RESET_TOKENS = HttpHeaders.createOptimized("x-ratelimit-reset-tokens");
+
     private RateLimitHeaders() {}
 
-    public static Map<String, String> of(Decision d) {
-        Map<String, String> h = new LinkedHashMap<>();
-        if (!d.checked()) return h;
+    /** Puts the headers of {@code d} into {@code out} (name, value), in the order OpenAI sends them. */
+    public static void write(Decision d, BiConsumer<CharSequence, CharSequence> out) {
+        if (!d.checked()) return;
         long rpm = d.limit().requestsPerMinute();
         if (rpm > 0) {
-            h.put("x-ratelimit-limit-requests", Long.toString(rpm));
-            h.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - d.usedRequests())));
-            h.put("x-ratelimit-reset-requests", duration(d.resetRequestsMs()));
+            out.accept(LIMIT_REQUESTS, ascii(Long.toString(rpm)));
+            out.accept(REMAINING_REQUESTS, ascii(Long.toString(Math.max(0, rpm - d.usedRequests()))));
+            out.accept(RESET_REQUESTS, ascii(duration(d.resetRequestsMs())));
         }
         long tpm = d.limit().tokensPerMinute();
         if (tpm > 0) {
-            h.put("x-ratelimit-limit-tokens", Long.toString(tpm));
-            h.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, tpm - d.usedTokens())));
-            h.put("x-ratelimit-reset-tokens", duration(d.resetTokensMs()));
+            out.accept(LIMIT_TOKENS, ascii(Long.toString(tpm)));
+            out.accept(REMAINING_TOKENS, ascii(Long.toString(Math.max(0, tpm - d.usedTokens()))));
+            out.accept(RESET_TOKENS, ascii(duration(d.resetTokensMs())));
         }
+    }
+
+    private static CharSequence ascii(String digits) {
+        return new AsciiString(digits);
+    }
+
+    /** The headers of {@code d} as a map, in order. */
+    public static Map<String, String> of(Decision d) {
+        Map<String, String> h = new LinkedHashMap<>();
+        write(d, (name, value) -> h.put(name.toString(), value.toString()));
         return h;
     }
 

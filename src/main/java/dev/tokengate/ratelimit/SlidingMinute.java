@@ -22,11 +22,11 @@ final class SlidingMinute {
         long now = nowMs / 1000;
         long usedRequests = 0;
         long usedTokens = 0;
-        for (long s = now - SECONDS + 1; s <= now; s++) {
-            int i = slot(s);
-            if (slotSecond[i] != s) continue;
-            usedRequests += requests[i];
-            usedTokens += tokens[i];
+        // slot indexes stepped, not computed per second: floorMod is a division
+        for (long s = now - SECONDS + 1, i = slot(s); s <= now; s++, i = i + 1 == SECONDS ? 0 : i + 1) {
+            if (slotSecond[(int) i] != s) continue;
+            usedRequests += requests[(int) i];
+            usedTokens += tokens[(int) i];
         }
         String refused = null;
         long retryMs = 0;
@@ -79,10 +79,9 @@ final class SlidingMinute {
     /** Milliseconds until the oldest counts that add up to {@code excess} have left the window. */
     private long untilFits(long[] counts, long excess, long now, long nowMs) {
         long freed = 0;
-        for (long s = now - SECONDS + 1; s <= now; s++) {
-            int i = slot(s);
-            if (slotSecond[i] != s) continue;
-            freed += counts[i];
+        for (long s = now - SECONDS + 1, i = slot(s); s <= now; s++, i = i + 1 == SECONDS ? 0 : i + 1) {
+            if (slotSecond[(int) i] != s) continue;
+            freed += counts[(int) i];
             if (freed >= excess) return (s + SECONDS) * 1000 - nowMs;
         }
         return SECONDS * 1000L;
@@ -90,9 +89,8 @@ final class SlidingMinute {
 
     /** Milliseconds until the newest count leaves the window. */
     private long untilEmpty(long[] counts, long now, long nowMs) {
-        for (long s = now; s > now - SECONDS; s--) {
-            int i = slot(s);
-            if (slotSecond[i] == s && counts[i] > 0) return (s + SECONDS) * 1000 - nowMs;
+        for (long s = now, i = slot(s); s > now - SECONDS; s--, i = i == 0 ? SECONDS - 1 : i - 1) {
+            if (slotSecond[(int) i] == s && counts[(int) i] > 0) return (s + SECONDS) * 1000 - nowMs;
         }
         return 0;
     }

@@ -172,6 +172,42 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void aLargeBatchOfSeveralUsersWritesEveryRecordWithWhatEachBalanceCouldCover() {
+        String rich = user();
+        String poor = user();
+        store.open(rich, 1_000_000, false, T0);
+        store.open(poor, 100, false, T0);
+        List<Settlement> batch = new ArrayList<>();
+        List<String> poorIds = new ArrayList<>();
+        for (int i = 0; i < 75; i++) {
+            boolean isPoor = i % 3 == 0;
+            UsageRecord r = usage(isPoor ? poor : rich, "gpt-5", 7, T0 + i);
+            if (isPoor) poorIds.add(r.id());
+            batch.add(new Settlement(isPoor ? poor : rich, null, 0, 7, r));
+        }
+        List<Long> charged = store.settle(batch);
+        assertThat(charged).hasSize(75);
+        // the poor user's 25 requests cost 175; 100 covers the first 14 in full and 2 of the 15th
+        long poorCharged = 0;
+        for (int i = 0; i < 75; i += 3) poorCharged += charged.get(i);
+        assertThat(poorCharged).isEqualTo(100);
+        assertThat(charged.get(14 * 3)).isEqualTo(2L);
+        assertThat(charged.get(15 * 3)).isZero();
+        assertThat(store.usage(new UsageQuery(rich, null, null, null, null, 1000))).hasSize(50)
+                .allSatisfy(r -> assertThat(r.chargedMicros()).isEqualTo(7));
+        List<UsageRecord> poorRecords = store.usage(new UsageQuery(poor, null, null, null, null, 1000));
+        assertThat(poorRecords).extracting(UsageRecord::id).containsExactlyInAnyOrderElementsOf(poorIds);
+        assertThat(poorRecords).allSatisfy(r -> {
+            assertThat(r.requestId()).startsWith("req_");
+            assertThat(r.costMicros()).isEqualTo(7);
+            assertThat(r.latencyMs()).isEqualTo(12);
+        });
+        assertThat(store.find(poor).orElseThrow().balanceMicros()).isZero();
+        assertThat(store.find(rich).orElseThrow().balanceMicros()).isEqualTo(1_000_000 - 350);
+        assertThat(entriesTotal(rich) - chargedTotal(rich)).isEqualTo(1_000_000 - 350);
+    }
+
+    @Test
     void aRecordOfAnotherUserIsNoCursor() {
         String u = user();
         String other = user();

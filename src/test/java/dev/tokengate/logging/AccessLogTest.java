@@ -54,6 +54,35 @@ class AccessLogTest {
     }
 
     @Test
+    void accessLineHasTheKeysOfEveryLogLineThenTheRequestsInAFixedOrder() throws Exception {
+        String key = gw.createUserKey("rhea", "user_pro");
+        try (CapturedLog log = new CapturedLog()) {
+            withRequestId("POST", "/v1/chat/completions", key, "req-order-1",
+                    "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+            JsonNode line = log.accessLine("req-order-1");
+            assertThat(line.fieldNames()).toIterable().containsExactly("time", "level", "logger", "message", "request_id",
+                    "method", "route", "status", "duration_ms", "model", "user_id", "key_id");
+            assertThat(line.path("message").asText()).isEqualTo("POST /v1/chat/completions 200");
+            assertThat(line.path("status").isInt()).isTrue();
+            assertThat(line.path("duration_ms").isDouble()).isTrue();
+        }
+    }
+
+    @Test
+    void aSecretInTheModelNameIsMaskedInTheAccessLine() throws Exception {
+        String key = gw.createUserKey("rolf", "user_pro");
+        try (CapturedLog log = new CapturedLog()) {
+            withRequestId("POST", "/v1/chat/completions", key, "req-secret-1",
+                    "{\"model\":\"sk-abcdefghijklmnopqrstuvwx\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+            JsonNode line = log.accessLine("req-secret-1");
+            assertThat(line.path("model").asText()).isEqualTo("sk-***");
+            assertThat(String.join("\n", log.lines())).doesNotContain("abcdefghijklmnopqrstuvwx");
+        }
+    }
+
+    @Test
     void accessLineNamesTheRoutePatternNotThePath() throws Exception {
         try (CapturedLog log = new CapturedLog()) {
             withRequestId("GET", "/v1/models/some-model-name", TestGateway.ADMIN_KEY, "req-model-1", null);

@@ -26,7 +26,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.tokengate.provider.UpstreamTransport.cut;
 import static dev.tokengate.provider.UpstreamTransport.malformed;
@@ -51,22 +54,24 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
-        return transport.post(d, d.baseUrl() + "/chat/completions", body).compose(resp -> transport.readBody(resp, d).compose(buf -> {
+        return transport.exchange(d, chatUrl(d), body).compose(answer -> {
+            HttpClientResponse resp = answer.response();
+            Buffer buf = answer.body();
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
             try {
-                return Future.succeededFuture(UpstreamDecoder.response(Json.MAPPER.readTree(buf.getBytes())));
+                return Future.succeededFuture(UpstreamDecoder.response(buf.getBytes()));
             } catch (JsonProcessingException e) {
                 return Future.failedFuture(malformed(d, "the body is not valid JSON (" + e.getOriginalMessage() + ")"));
             } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
                 return Future.failedFuture(malformed(d, e.getMessage()));
             }
-        }));
+        });
     }
 
     @Override
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel());
-        return transport.post(d, d.baseUrl() + "/chat/completions", body).compose(resp -> {
+        return transport.post(d, chatUrl(d), body).compose(resp -> {
             if (resp.statusCode() / 100 != 2) return transport.readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
             String type = resp.getHeader("content-type");
             if (type != null && !type.startsWith("text/event-stream")) {
@@ -175,7 +180,30 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
         return OpenAiErrorMapper.fromStatus(resp.statusCode(), body.toString(), resp.getHeader("retry-after"), d.id());
     }
 
+    private static final CharSequence AUTHORIZATION = HttpHeaders.AUTHORIZATION;
+    /** "Bearer KEY" per upstream key, made once (as bytes, like the header names). */
+    private static final Map<String, CharSequence> BEARER = new ConcurrentHashMap<>();
+
     private static void authorize(HttpClientRequest req, Deployment d) {
-        if (d.apiKey() != null) req.putHeader("Authorization", "Bearer " + d.apiKey());
+        String key = d.apiKey();
+        if (key == null) return;
+        CharSequence value = BEARER.get(key);
+        if (value == null) {
+            value = HttpHeaders.createOptimized("Bearer " + key);
+            if (BEARER.size() < 1_000) BEARER.put(key, value);
+        }
+        req.putHeader(AUTHORIZATION, value);
+    }
+
+    /** The chat completions URL of each base URL, made once. */
+    private final Map<String, String> chatUrls = new ConcurrentHashMap<>();
+
+    private String chatUrl(Deployment d) {
+        String url = chatUrls.get(d.baseUrl());
+        if (url == null) {
+            url = d.baseUrl() + "/chat/completions";
+            if (chatUrls.size() < 10_000) chatUrls.put(d.baseUrl(), url);
+        }
+        return url;
     }
 }

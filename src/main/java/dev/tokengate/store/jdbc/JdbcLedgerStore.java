@@ -23,11 +23,19 @@ public final class JdbcLedgerStore implements LedgerStore {
     private final DataSource ds;
     private final Sql sql;
     private final LedgerSql q;
+    /** The ledger writer's settling transactions, on a connection of their own with their statements prepared once. */
+    private final HeldConnection settling;
 
     public JdbcLedgerStore(Database db) {
         this.ds = db.dataSource();
         this.sql = new Sql(ds);
         this.q = LedgerSql.of(db.dialect());
+        this.settling = new HeldConnection(ds);
+    }
+
+    @Override
+    public void close() {
+        settling.close();
     }
 
     @FunctionalInterface
@@ -87,92 +95,137 @@ public final class JdbcLedgerStore implements LedgerStore {
     @Override
     public List<Long> settle(List<Settlement> batch) {
         if (batch.isEmpty()) return List.of();
-        return inTransaction(c -> {
-            long now = batch.get(batch.size() - 1).usage().createdAt();
-            // a hold the sweeper already released (its owner looked dead) must not be released twice
-            // rows are locked in a fixed order (holds by id, then balances by user) so that concurrent settling and
-            // sweeping transactions cannot deadlock
-            long[] held = new long[batch.size()];
-            Integer[] byHoldId = new Integer[batch.size()];
-            for (int i = 0; i < byHoldId.length; i++) byHoldId[i] = i;
-            java.util.Arrays.sort(byHoldId, java.util.Comparator.comparing(i -> String.valueOf(batch.get(i).holdId())));
-            boolean anyHold = false;
-            for (Settlement s : batch) anyHold |= s.holdId() != null;
-            if (!anyHold) {
-                for (int i = 0; i < held.length; i++) held[i] = batch.get(i).heldMicros();
-            } else try (PreparedStatement ps = c.prepareStatement(q.deleteHold())) {
-                for (int i : byHoldId) {
-                    Settlement s = batch.get(i);
-                    if (s.holdId() == null) {
-                        held[i] = s.heldMicros();
-                        continue;
-                    }
-                    ps.setString(1, s.holdId());
-                    held[i] = ps.executeUpdate() == 1 ? s.heldMicros() : 0;
-                }
+        return settling.inTransaction(c -> settleIn(c, batch));
+    }
+
+    private List<Long> settleIn(HeldConnection c, List<Settlement> batch) throws SQLException {
+        long now = batch.get(batch.size() - 1).usage().createdAt();
+        long[] held = releasedHolds(c, batch);
+        Map<String, List<Integer>> byUser = new TreeMap<>();
+        for (int i = 0; i < batch.size(); i++) byUser.computeIfAbsent(batch.get(i).userId(), k -> new ArrayList<>(batch.size())).add(i);
+        boolean[] repeated = repeatedCharges(c, batch);
+        long[] charged = new long[batch.size()];
+        for (var e : byUser.entrySet()) {
+            long release = 0;
+            for (int i : e.getValue()) release += held[i];
+            Long available = null;
+            PreparedStatement releaseHeld = c.statement(q.releaseHeld());
+            Sql.bind(releaseHeld, release, now, e.getKey());
+            try (ResultSet rs = releaseHeld.executeQuery()) {
+                if (rs.next()) available = rs.getLong(1);
             }
-            Map<String, List<Integer>> byUser = new TreeMap<>();
-            for (int i = 0; i < batch.size(); i++) byUser.computeIfAbsent(batch.get(i).userId(), k -> new ArrayList<>()).add(i);
-            boolean[] repeated = repeatedCharges(c, batch);
-            long[] charged = new long[batch.size()];
-            for (var e : byUser.entrySet()) {
-                long release = 0;
-                for (int i : e.getValue()) release += held[i];
-                Long available = null;
-                try (PreparedStatement ps = c.prepareStatement(q.releaseHeld())) {
-                    Sql.bind(ps, release, now, e.getKey());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) available = rs.getLong(1);
-                    }
-                }
-                if (available == null) continue;
-                long total = 0;
-                for (int i : e.getValue()) {
-                    if (repeated[i]) continue;
-                    charged[i] = Math.max(0, Math.min(batch.get(i).chargeMicros(), available - total));
-                    total += charged[i];
-                }
-                if (total > 0) execute(c, q.charge(), total, e.getKey());
+            if (available == null) continue;
+            long total = 0;
+            for (int i : e.getValue()) {
+                if (repeated[i]) continue;
+                charged[i] = Math.max(0, Math.min(batch.get(i).chargeMicros(), available - total));
+                total += charged[i];
             }
-            try (PreparedStatement ps = c.prepareStatement(q.insertUsage())) {
-                for (int i = 0; i < batch.size(); i++) {
-                    if (repeated[i]) continue;
-                    Sql.bind(ps, usageRow(batch.get(i).usage().withCharged(charged[i])));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            if (total > 0) {
+                PreparedStatement charge = c.statement(q.charge());
+                Sql.bind(charge, total, e.getKey());
+                charge.executeUpdate();
             }
-            List<Long> out = new ArrayList<>(batch.size());
-            for (long x : charged) out.add(x);
-            return out;
-        });
+        }
+        insertUsage(c, batch, repeated, charged);
+        List<Long> out = new ArrayList<>(batch.size());
+        for (long x : charged) out.add(x);
+        return out;
+    }
+
+    /**
+     * What each settlement releases: its held amount, except for a stored hold the sweeper already released (its owner
+     * looked dead), which must not be released twice. Holds are deleted in id order, and balances are locked by user
+     * after them, so that concurrent settling and sweeping transactions cannot deadlock.
+     */
+    private long[] releasedHolds(HeldConnection c, List<Settlement> batch) throws SQLException {
+        long[] held = new long[batch.size()];
+        boolean anyHold = false;
+        for (int i = 0; i < held.length; i++) {
+            held[i] = batch.get(i).heldMicros();
+            anyHold |= batch.get(i).holdId() != null;
+        }
+        if (!anyHold) return held;
+        Integer[] byHoldId = new Integer[batch.size()];
+        for (int i = 0; i < byHoldId.length; i++) byHoldId[i] = i;
+        java.util.Arrays.sort(byHoldId, java.util.Comparator.comparing(i -> String.valueOf(batch.get(i).holdId())));
+        PreparedStatement ps = c.statement(q.deleteHold());
+        for (int i : byHoldId) {
+            Settlement s = batch.get(i);
+            if (s.holdId() == null) continue;
+            ps.setString(1, s.holdId());
+            if (ps.executeUpdate() != 1) held[i] = 0;
+        }
+        return held;
     }
 
     /** Which {@code once} settlements were charged before: their usage id is stored already, or earlier in the batch. */
-    private boolean[] repeatedCharges(Connection c, List<Settlement> batch) throws SQLException {
+    private boolean[] repeatedCharges(HeldConnection c, List<Settlement> batch) throws SQLException {
         boolean[] repeated = new boolean[batch.size()];
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(q.usageExists())) {
-            for (int i = 0; i < batch.size(); i++) {
-                Settlement s = batch.get(i);
-                if (!s.once()) continue;
-                if (!seen.add(s.usage().id())) {
-                    repeated[i] = true;
-                    continue;
-                }
-                ps.setString(1, s.usage().id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    repeated[i] = rs.next();
-                }
+        java.util.Set<String> seen = null;
+        for (int i = 0; i < batch.size(); i++) {
+            Settlement s = batch.get(i);
+            if (!s.once()) continue;
+            if (seen == null) seen = new java.util.HashSet<>();
+            if (!seen.add(s.usage().id())) {
+                repeated[i] = true;
+                continue;
+            }
+            PreparedStatement ps = c.statement(q.usageExists());
+            ps.setString(1, s.usage().id());
+            try (ResultSet rs = ps.executeQuery()) {
+                repeated[i] = rs.next();
             }
         }
         return repeated;
     }
 
-    private static Object[] usageRow(UsageRecord u) {
-        return new Object[]{u.id(), u.requestId(), u.userId(), u.keyId(), u.model(), u.deployment(), u.promptTokens(),
-                u.completionTokens(), u.cachedTokens(), u.costMicros(), u.chargedMicros(), u.latencyMs(), u.status(),
-                u.cacheHit() ? 1 : 0, u.stream() ? 1 : 0, u.createdAt()};
+    /** The usage records, {@link LedgerSql#USAGE_ROWS_PER_INSERT} to a statement while that many remain, then one by one. */
+    private void insertUsage(HeldConnection c, List<Settlement> batch, boolean[] repeated, long[] charged) throws SQLException {
+        int[] rows = new int[batch.size()];
+        int n = 0;
+        for (int i = 0; i < batch.size(); i++) if (!repeated[i]) rows[n++] = i;
+        int next = 0;
+        if (n >= LedgerSql.USAGE_ROWS_PER_INSERT) {
+            PreparedStatement many = c.statement(q.insertUsageRows());
+            for (; n - next >= LedgerSql.USAGE_ROWS_PER_INSERT; next += LedgerSql.USAGE_ROWS_PER_INSERT) {
+                for (int r = 0; r < LedgerSql.USAGE_ROWS_PER_INSERT; r++) {
+                    int i = rows[next + r];
+                    bindUsage(many, r * USAGE_PARAMS, batch.get(i).usage(), charged[i]);
+                }
+                many.executeUpdate();
+            }
+        }
+        if (next == n) return;
+        PreparedStatement one = c.statement(q.insertUsage());
+        for (; next < n; next++) {
+            int i = rows[next];
+            bindUsage(one, 0, batch.get(i).usage(), charged[i]);
+            one.addBatch();
+        }
+        one.executeBatch();
+    }
+
+    private static final int USAGE_PARAMS = 16;
+
+    /** Binds one usage row (the columns of {@link LedgerSql#USAGE_COLUMNS}) after parameter {@code at}. */
+    private static void bindUsage(PreparedStatement ps, int at, UsageRecord u, long charged) throws SQLException {
+        ps.setString(at + 1, Sql.storable(u.id()));
+        ps.setString(at + 2, Sql.storable(u.requestId()));
+        ps.setString(at + 3, Sql.storable(u.userId()));
+        ps.setString(at + 4, Sql.storable(u.keyId()));
+        ps.setString(at + 5, Sql.storable(u.model()));
+        ps.setString(at + 6, Sql.storable(u.deployment()));
+        ps.setInt(at + 7, u.promptTokens());
+        ps.setInt(at + 8, u.completionTokens());
+        ps.setInt(at + 9, u.cachedTokens());
+        ps.setLong(at + 10, u.costMicros());
+        ps.setLong(at + 11, charged);
+        ps.setLong(at + 12, u.latencyMs());
+        ps.setInt(at + 13, u.status());
+        ps.setInt(at + 14, u.cacheHit() ? 1 : 0);
+        ps.setInt(at + 15, u.stream() ? 1 : 0);
+        ps.setLong(at + 16, u.createdAt());
     }
 
     @Override

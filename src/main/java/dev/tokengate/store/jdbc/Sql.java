@@ -92,7 +92,11 @@ public final class Sql {
      * jobs that could never be recorded); every backend stores it as U+FFFD so they all keep the same data.
      */
     private static Object storable(Object param) {
-        return param instanceof String s && s.indexOf('\0') >= 0 ? s.replace('\0', '\uFFFD') : param;
+        return param instanceof String s ? storable(s) : param;
+    }
+
+    static String storable(String s) {
+        return s != null && s.indexOf('\0') >= 0 ? s.replace('\0', '\uFFFD') : s;
     }
 
     public static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -6,9 +6,11 @@ import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.Choice;
 import dev.tokengate.core.ContentPart;
+import dev.tokengate.core.Json;
 import dev.tokengate.core.Role;
 import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.Usage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +25,17 @@ public final class UpstreamDecoder {
         public MalformedUpstreamException(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * A chat.completion body as its upstream sent it. The usual shape is read without a tree ({@link PlainResponseReader});
+     * anything else is parsed into one and read by {@link #response(JsonNode)}, with the same result.
+     *
+     * @throws IOException when the body is not JSON
+     */
+    public static ChatResponse response(byte[] body) throws IOException {
+        ChatResponse plain = PlainResponseReader.read(body);
+        return plain != null ? plain : response(Json.MAPPER.readTree(body));
     }
 
     public static ChatResponse response(JsonNode o) {

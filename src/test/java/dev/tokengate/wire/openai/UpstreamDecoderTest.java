@@ -91,4 +91,52 @@ class UpstreamDecoderTest {
         assertThat(r.firstText()).isEqualTo("ok");
         assertThat(r.usage()).isNull();
     }
+
+    /** Bodies of the usual shape and of every unusual one the tree decoder copes with. */
+    private static final List<String> BODIES = List.of(
+            "{\"id\":\"a\",\"object\":\"chat.completion\",\"created\":1763700000,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hi\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,\"total_tokens\":20,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0}},\"system_fingerprint\":\"fp\"}",
+            "{\"choices\":[]}",
+            "{\"choices\":[{\"message\":{}},{\"message\":{\"content\":null,\"refusal\":\"no\"},\"finish_reason\":null}]}",
+            "{\"choices\":[{\"index\":3,\"message\":{\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                    + "\"arguments\":\"{}\"}},{\"function\":{}},{}]}}],\"usage\":null,\"system_fingerprint\":null}",
+            "{\"choices\":[{\"message\":{\"tool_calls\":null,\"content\":\"x\"}}],\"usage\":{\"prompt_tokens_details\":null}}",
+            "{\"id\":\"first\",\"id\":\"second\",\"choices\":[{\"message\":{\"content\":\"a\",\"content\":\"b\"}}]}",
+            "{\"id\":7,\"created\":\"12\",\"model\":null,\"choices\":[{\"index\":\"2\",\"message\":{\"content\":[{\"type\":\"text\"}],"
+                    + "\"refusal\":5},\"finish_reason\":1}],\"usage\":{\"prompt_tokens\":1.5,\"completion_tokens\":99999999999},"
+                    + "\"system_fingerprint\":{}}",
+            "{\"created\":123456789012345,\"choices\":[{\"message\":{\"tool_calls\":{\"a\":{\"id\":\"x\"}}}}],\"extra\":{\"choices\":1}}",
+            "{\"choices\":[{\"message\":{\"content\":\"caf\u00e9 \\u2028 \\\"q\\\"\"}}]}");
+
+    @Test
+    void theBytesOfAnyBodyDecodeAsTheirTreeDoes() throws Exception {
+        List<String> all = new java.util.ArrayList<>(BODIES);
+        all.add(Fixtures.text("openai/completion-text.json"));
+        all.add(Fixtures.text("openai/completion-tool-call.json"));
+        for (String body : all) {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(UpstreamDecoder.response(bytes)).as(body).isEqualTo(UpstreamDecoder.response(Json.MAPPER.readTree(bytes)));
+        }
+    }
+
+    @Test
+    void theUsualShapeIsReadWithoutATreeAndARepeatedKeyIsLeftToTheTree() {
+        assertThat(PlainResponseReader.read(BODIES.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNotNull();
+        assertThat(PlainResponseReader.read(Fixtures.text("openai/completion-tool-call.json").getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNotNull();
+        assertThat(PlainResponseReader.read(BODIES.get(5).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+    }
+
+    @Test
+    void bytesThatAreNotAChatCompletionFailAsTheirTreeDoes() {
+        for (String body : List.of("{\"id\":\"x\"}", "{\"choices\":{}}", "{\"choices\":[1]}", "{\"choices\":[{\"index\":0}]}", "[]", "")) {
+            assertThatThrownBy(() -> UpstreamDecoder.response(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))).as(body)
+                    .isInstanceOf(UpstreamDecoder.MalformedUpstreamException.class);
+        }
+        assertThatThrownBy(() -> UpstreamDecoder.response("{\"choices\":[]} x".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+        assertThatThrownBy(() -> UpstreamDecoder.response("{\"choices\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+    }
 }

@@ -1,0 +1,91 @@
+package dev.tokengate.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * One pooled connection that a writer keeps between its transactions, with the statements it runs prepared once:
+ * SQLite compiles a statement on every prepare, and the ledger writer runs the same few in every batch. A failed
+ * transaction is rolled back and the connection given back to the pool (it may be broken); the next transaction takes a
+ * fresh one. Transactions are serialized.
+ */
+final class HeldConnection implements AutoCloseable {
+    @FunctionalInterface
+    interface Work<T> {
+        T run(HeldConnection c) throws SQLException;
+    }
+
+    private final DataSource ds;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private Connection connection;
+
+    HeldConnection(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    synchronized <T> T inTransaction(Work<T> work) {
+        try {
+            if (connection == null) {
+                connection = ds.getConnection();
+                connection.setAutoCommit(false);
+            }
+            T result = work.run(this);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            giveBack(true);
+            throw new Sql.StorageException(e);
+        } catch (RuntimeException e) {
+            giveBack(true);
+            throw e;
+        }
+    }
+
+    /** The statement for {@code sql} on this connection, prepared on first use. Call it only inside {@link #inTransaction}. */
+    PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    private void giveBack(boolean rollback) {
+        if (connection == null) return;
+        try {
+            if (rollback) connection.rollback();
+        } catch (SQLException ignored) {
+            // a broken connection: the pool drops it when it is closed
+        }
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closed with its connection
+            }
+        }
+        statements.clear();
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // as above
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // as above
+        }
+        connection = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        giveBack(false);
+    }
+}
