@@ -57,9 +57,11 @@ uid=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW
 key=$(admin -X POST -d '{"name":"bench"}' "http://127.0.0.1:$GW/admin/v1/users/$uid/keys" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 admin -X POST -d '{"amount_usd":"1000000","reason":"benchmark"}' "http://127.0.0.1:$GW/admin/v1/users/$uid/balance/topup" >/dev/null
 rss() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$GW_PID/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat"; }   # user + system, in clock ticks
 sleep 2
 idle=$(rss)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_start=$(cpu_ticks)
 BENCH_AUTH="$key" timeout $((SECS + 60)) wrk -c"$CONNS" -t2 -d"${SECS}s" --timeout 5s --latency -s "$bench/wrk/chat.lua" \
   "http://127.0.0.1:$GW/v1/chat/completions" >"$work/wrk.out" 2>&1 &
 WRK=$!; pids+=("$WRK")
@@ -72,10 +74,14 @@ while kill -0 "$WRK" 2>/dev/null; do
   printf '[soak] t=%ss RSS %s MB\n' "$t" "$(tail -n1 "$work/samples" | cut -d' ' -f2)" >&2
 done
 wait "$WRK" || true
+cpu_end=$(cpu_ticks)
 peak=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$GW_PID/status")
 bench_line=$(grep '^BENCH' "$work/wrk.out" || echo "BENCH (none)")
 echo "Command: \`bench/soak-rss.sh\` ($CONNS connections, ${SECS}s, RSS every ${EVERY}s; JVM options \`$TOKENGATE_JAVA_OPTS\`)."
 echo "Load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg). wrk: ${bench_line#BENCH }"
+reqs=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$bench_line")
+awk -v t="$((cpu_end - cpu_start))" -v hz="$(getconf CLK_TCK)" -v n="${reqs:-0}" 'BEGIN {
+  printf "Gateway CPU under load: %.1f s, %s\n", t / hz, (n > 0) ? sprintf("%.3f ms per request", 1000 * t / hz / n) : "no requests" }'
 sort -k2,2n "$work/samples" | awk '{r[NR] = $2} END {printf "%d %d %d\n", (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2, r[1], r[NR]}' >"$work/stats"
 read -r med lo hi <"$work/stats"
 awk -v idle="$idle" -v peak="$peak" -v med="$med" -v lo="$lo" -v hi="$hi" '{t[NR] = $1; r[NR] = $2} END {

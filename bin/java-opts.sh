@@ -1,12 +1,18 @@
 # Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
 # `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
 #   -XX:+UseParallelGC       throughput collector; on 2 cores it costs less CPU per request than G1
-#   -Xms64m -Xmx192m         a heap cap: uncapped, the JVM grows towards a quarter of RAM under load (0.4 to 2 GB RSS);
-#                            with 256m RSS peaked at 305 MB at 64 connections, with 192m at 289 MB, same throughput
-#   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses far less)
+#   -Xms160m -Xmx160m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
+#                            about 1.2 MB a minute for 10 minutes and more, the old generation filling and growing page by
+#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB, and loading the local
+#                            ONNX embedding model needs more than 128 MB of heap (at 128m it failed with OutOfMemoryError)
+#   -XX:TrimNativeHeapInterval=10000  hands memory glibc malloc keeps after the JIT's bursts back to the OS every 10 s
+#                            (about 40 MB less RSS under load)
+#   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)
 #   -XX:MaxDirectMemorySize  caps Netty's direct buffers
 #   -Xss512k                 thread stacks (the event loops never recurse deeply)
-export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms64m -Xmx192m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms160m -Xmx160m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+# glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Class data sharing (AppCDS, JDK 19+): the first run writes target/tokengate.jsa at exit (the classes it loaded, already
 # parsed and verified), later runs map it and start about 30% faster; a rebuilt jar makes the JVM write it anew.
 # Only start-up changes. TOKENGATE_CDS_OPTS="" turns it off. Needs $root (the checkout) set by the sourcing script.
