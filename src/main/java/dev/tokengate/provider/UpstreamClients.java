@@ -33,8 +33,10 @@ public final class UpstreamClients {
 
     public UpstreamClients(Vertx vertx, GatewayConfig.Upstream limits) {
         this.vertx = vertx;
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(limits.maxConnections()).setHttp2MaxSize(limits.maxConnections())
-                .setMaxWaitQueueSize(-1);
+        // the same number of concurrent calls per loop either way: an HTTP/2 connection carries up to 100 of them (a
+        // bigger HTTP/2 pool only opens more half-empty connections while a burst of calls waits for the first ones)
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(limits.maxConnections())
+                .setHttp2MaxSize(Math.max(1, limits.maxConnections() / HTTP2_STREAMS_PER_CONNECTION)).setMaxWaitQueueSize(-1);
         this.http1 = new Family(base(limits), pool);
         this.http2 = new Family(base(limits).setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(true)
                 .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION).setHttp2KeepAliveTimeout(60), pool);
