@@ -12,7 +12,8 @@
 #      upstream ends them; counts stalls, errors, TTFT under load; the gateway's peak RSS and open descriptors.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
-# STREAMS_TTFT_COUNT (200), TOKENGATE_JAVA_OPTS.
+# STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
+# h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS.
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
@@ -24,10 +25,14 @@ RAMP=${STREAMS_RAMP:-500}
 INTERVAL=${STREAMS_INTERVAL_MS:-150}
 SECS=${STREAMS_SECONDS:-30}
 TTFT_N=${STREAMS_TTFT_COUNT:-200}
+HTTP2=${STREAMS_HTTP2:-1}
+case "$HTTP2" in 0) PROTO="HTTP/1.1" ;; 1) PROTO="HTTP/2 (h2c)" ;; *) echo "STREAMS_HTTP2 must be 0 or 1" >&2; exit 2 ;; esac
 
-# every stream is a socket on the client, two in the gateway (in and out, over HTTP/1.1) and one in the upstream: raise
-# the descriptor limit as far as allowed, and skip the levels the gateway cannot hold under it (reported, not hidden)
-need=$(( $(printf '%s\n' $LEVELS | sort -n | tail -n1) * 2 + 1024 ))
+# every stream is a socket on the client and one in the gateway; upstream, one more over HTTP/1.1, one per 100 streams
+# over HTTP/2: raise the descriptor limit as far as allowed, and skip the levels the gateway cannot hold under it
+# (reported, not hidden)
+fds_for() { if [ "$HTTP2" = 1 ]; then echo $(( $1 + $1 / 50 + 1024 )); else echo $(( $1 * 2 + 1024 )); fi; }
+need=$(fds_for "$(printf '%s\n' $LEVELS | sort -n | tail -n1)")
 [ "$(ulimit -n)" -ge "$need" ] || ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 FD_LIMIT=$(ulimit -n)
 
@@ -84,13 +89,14 @@ models:
       - provider: openai
         base_url: http://127.0.0.1:$UP_PORT/v1
         upstream_model: bench-model
+        http2: $([ "$HTTP2" = 1 ] && echo true || echo false)
         api_key_env: BENCH_UPSTREAM_KEY
         price: {input_per_m: 0.25, output_per_m: 2.00}
 rate_limits:
   tiers:
     user_go: {requests_per_minute: 100000000, tokens_per_minute: 100000000000, concurrent_requests: 100000}
 YAML
-say "starting Tokengate on :$GW_PORT ($TOKENGATE_JAVA_OPTS)"
+say "starting Tokengate on :$GW_PORT, upstream over $PROTO ($TOKENGATE_JAVA_OPTS)"
 # shellcheck disable=SC2086 # a list of options
 TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
   "$JAVA_HOME/bin/java" $TOKENGATE_JAVA_OPTS -jar "$jar" serve --host 127.0.0.1 --port "$GW_PORT" --data-dir "$work/data" \
@@ -107,7 +113,9 @@ admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.
 
 DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
 GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
-sb() { "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+# a probe run cannot hang the script: each one is bounded (at most 10 s per stream inside, and this cap outside)
+sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
@@ -124,38 +132,46 @@ D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | med
 
 rows=()
 for n in $LEVELS; do
-  if [ $((n * 2 + 1024)) -gt "$FD_LIMIT" ]; then
-    say "skipping $n streams: the gateway would need about $((n * 2 + 1024)) descriptors, ulimit -n is $FD_LIMIT"
-    rows+=("| $n | skipped: needs ~$((n * 2 + 1024)) descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | |")
+  if [ "$(fds_for "$n")" -gt "$FD_LIMIT" ]; then
+    say "skipping $n streams: the gateway would need about $(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT"
+    rows+=("| $n | skipped: needs ~$(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | | | | |")
     continue
   fi
   limit=$(( n / RAMP + SECS + 60 ))
-  fd_peak=0
+  fd_peak=0; up_peak=0
+  load_level=$(cut -d' ' -f1 /proc/loadavg)
+  cpu_before=$(cpu_ticks "$GW_PID")
   say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  sb hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" \
+    hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   while kill -0 "$hold_pid" 2>/dev/null; do
     fds=$(ls "/proc/$GW_PID/fd" 2>/dev/null | wc -l); [ "$fds" -gt "$fd_peak" ] && fd_peak=$fds
+    ups=$(ss -tnH state established "( dport = :$UP_PORT )" 2>/dev/null | wc -l); [ "$ups" -gt "$up_peak" ] && up_peak=$ups
     sleep 1
   done
   wait "$hold_pid" || true
+  cpu_s=$(awk -v a="$cpu_before" -v b="$(cpu_ticks "$GW_PID")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
   out=$(grep '^STREAMS' "$work/hold-$n.out" || true)
   [ -n "$out" ] || { tail -n 20 "$work/hold-$n.log" >&2; die "no result at $n streams"; }
   rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$GW_PID/status")
-  say "$out fds=$fd_peak peak_rss_mb=$rss"
-  rows+=("| $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $rss MB |")
+  # chunks the gateway relayed: role + one per interval + finish + usage, per completed stream
+  chunks=$(( $(field completed "$out") * (SECS * 1000 / INTERVAL + 3) ))
+  us_chunk=$(awk -v c="$cpu_s" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", c * 1e6 / k; else print "-"}')
+  say "$out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk load=$load_level"
+  rows+=("| $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $load_level |")
   kill -0 "$GW_PID" 2>/dev/null || die "Tokengate died at $n streams"
 done
 
 echo
-echo "Command: \`bench/streams.sh\` (levels: $LEVELS; ramp $RAMP streams/s; upstream: a chunk every ${INTERVAL} ms for ${SECS} s;"
+echo "Command: \`bench/streams.sh\` (levels: $LEVELS; ramp $RAMP streams/s; gateway to upstream over $PROTO; upstream: a chunk every ${INTERVAL} ms for ${SECS} s;"
 echo "gateway JVM options \`$TOKENGATE_JAVA_OPTS\`; ulimit -n $(ulimit -n)). Load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds, medians: direct p50 $(awk -v u="$D50" 'BEGIN {printf "%.3f", u / 1000}') ms,"
 echo "Tokengate p50 $(awk -v u="$G50" 'BEGIN {printf "%.3f", u / 1000}') ms: **added $(awk -v a="$G50" -v b="$D50" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p50**,"
 echo "$(awk -v a="$G99" -v b="$D99" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p99 (direct p99 $(awk -v u="$D99" 'BEGIN {printf "%.3f", u / 1000}') ms)."
 echo
-echo "| streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | gateway fds | gateway peak RSS |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | gateway fds | upstream conns | gateway peak RSS | gateway CPU, per chunk | load |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 failed=0

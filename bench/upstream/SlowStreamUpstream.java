@@ -4,6 +4,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,7 +18,9 @@ import java.util.List;
  * stream whose first chunk (the role) goes out at once, then one content chunk every INTERVAL_MS for SECONDS, then the
  * finish chunk, a usage chunk and [DONE]. One periodic timer per event loop feeds every stream open on that loop, so
  * 10,000 streams cost 2 timers, not 10,000, and the upstream stays cheap next to the gateway it feeds. A request with
- * {@code "max_tokens":1} gets the first chunk and the end at once (the time-to-first-token probe).
+ * {@code "max_tokens":1} gets the first chunk and the end at once (the time-to-first-token probe). It speaks HTTP/1.1
+ * and HTTP/2 over cleartext (h2c with prior knowledge, as the gateway's {@code http2: true} deployments send), with at
+ * most 100 concurrent streams per connection, the limit most HTTP/2 servers announce.
  *
  * <p>Run: {@code java -cp target/tokengate.jar bench/upstream/SlowStreamUpstream.java PORT INTERVAL_MS SECONDS}
  */
@@ -43,7 +46,8 @@ public final class SlowStreamUpstream {
                         System.err.println("SlowStreamUpstream failed to start: " + ar.cause());
                         System.exit(1);
                     }
-                    System.out.println("SlowStreamUpstream on :" + port + ", a chunk every " + intervalMs + " ms for " + seconds + " s");
+                    System.out.println("SlowStreamUpstream on :" + port + " (HTTP/1.1 and h2c), a chunk every " + intervalMs + " ms for "
+                            + seconds + " s");
                 });
     }
 
@@ -65,7 +69,9 @@ public final class SlowStreamUpstream {
         public Future<?> start() {
             vertx.setPeriodic(intervalMs, id -> tick());
             return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true)
-                    .setAcceptBacklog(16384).setIdleTimeout(0)).requestHandler(this::handle).listen();
+                    .setAcceptBacklog(16384).setIdleTimeout(0).setHttp2ClearTextEnabled(true)
+                    .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(100)))
+                    .requestHandler(this::handle).listen();
         }
 
         private void handle(HttpServerRequest req) {

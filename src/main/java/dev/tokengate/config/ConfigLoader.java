@@ -388,7 +388,9 @@ public final class ConfigLoader {
                 f.money(p, at + ".price.output_per_m"), f.money(p, at + ".price.per_image"));
         String upstreamModel = f.string(d, at + ".upstream_model", false);
         Integer maxConcurrency = d.has("max_concurrency") ? f.integer(d, at + ".max_concurrency", 1, MAX_CONCURRENCY) : null;
-        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency);
+        boolean http2 = d.has("http2") && f.bool(d, at + ".http2");
+        if (http2 && baseUrl == null) throw new ConfigException(at + ".http2: only for openai and anthropic deployments, not " + provider);
+        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency, http2);
     }
 
     private static Map<String, GatewayConfig.Tier> tiers(JsonNode node, Fields f, List<GatewayConfig.Model> models) {

@@ -58,9 +58,11 @@ public record GatewayConfig(
      * @param apiKeyEnv      the name of the environment variable holding the upstream key (never the key itself)
      * @param maxConcurrency queued work (jobs, batch items) in flight against this deployment at once on one instance;
      *                       null: {@link Jobs#maxConcurrencyPerDeployment()} for network upstreams, unbounded otherwise
+     * @param http2          speak HTTP/2 to this upstream (h2c with prior knowledge for http://, ALPN h2 for https://), so
+     *                       many concurrent calls share a few connections; false: HTTP/1.1, one connection per call in flight
      */
     public record DeploymentSpec(String provider, String baseUrl, String upstreamModel, String apiKeyEnv, int weight,
-                                 Price price, Integer maxConcurrency) {}
+                                 Price price, Integer maxConcurrency, boolean http2) {}
 
     /** @param models the public model names the tier may use, or ["*"] for all. */
     public record Tier(List<String> models, int batchSize, int maxTokens) {

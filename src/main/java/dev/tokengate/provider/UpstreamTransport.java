@@ -56,7 +56,7 @@ public final class UpstreamTransport {
         // read now: the tracing context is current only while the provider's call starts synchronously
         String traceparent = tracing.upstreamTraceparent();
         Promise<HttpClientResponse> result = Promise.promise();
-        clients.current().request(clients.post(url)).onComplete(ar -> {
+        clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(transportError(ar.cause(), d));
                 return;

@@ -166,6 +166,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http2IsOffUnlessADeploymentTurnsItOn() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, http2: true}
+                      - {provider: openai, base_url: "http://127.0.0.1:11435/v1", upstream_model: llama3}
+                """);
+
+        GatewayConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+
+        assertThat(model(config, "local-llama").deployments()).extracting(GatewayConfig.DeploymentSpec::http2).containsExactly(true, false);
+    }
+
+    @Test
+    void http2ThatIsNotABooleanNamesTheDeploymentField() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, http2: sometimes}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].http2").hasMessageContaining("sometimes");
+    }
+
+    @Test
+    void http2OnASimulatedDeploymentIsRefused() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: sim
+                    deployments:
+                      - {provider: simulated, upstream_model: sim, http2: true}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].http2").hasMessageContaining("simulated");
+    }
+
+    @Test
     void aliasCandidateThatDoesNotExistNamesTheCandidate() throws IOException {
         Path file = yaml("""
                 models:

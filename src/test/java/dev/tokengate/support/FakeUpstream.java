@@ -8,6 +8,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -102,7 +103,7 @@ public final class FakeUpstream implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             Received r = new Received(req.method().name(), req.path(), headers, body.toString(), req.remoteAddress().port(),
-                    new CompletableFuture<>());
+                    req.version(), new CompletableFuture<>());
             received.add(r);
             HttpServerResponse resp = req.response();
             resp.closeHandler(v -> {
@@ -172,10 +173,11 @@ public final class FakeUpstream implements AutoCloseable {
 
     /**
      * One request as the upstream saw it. Header names are lower-cased; {@code clientPort} tells connections apart (the
-     * same port means the caller reused a kept-alive connection).
+     * same port means the caller reused a kept-alive connection, or, over HTTP/2, sent the request as another stream on
+     * one); {@code version} is the protocol it came in (the upstream accepts HTTP/1.1 and h2c with prior knowledge).
      */
     public record Received(String method, String path, Map<String, String> headers, String body, int clientPort,
-                           CompletableFuture<Void> abandoned) {
+                           HttpVersion version, CompletableFuture<Void> abandoned) {
         public JsonNode json() {
             JsonNode n = Json.parseOrNull(body);
             if (n == null) throw new AssertionError("upstream request body is not JSON: " + body);
@@ -186,7 +188,7 @@ public final class FakeUpstream implements AutoCloseable {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        /** Waits until the caller closed the connection before the reply ended. */
+        /** Waits until the caller closed the connection (over HTTP/2: reset the stream) before the reply ended. */
         public void awaitAbandoned() {
             try {
                 abandoned.get(10, TimeUnit.SECONDS);

@@ -29,22 +29,30 @@ public final class UpstreamModels {
     }
 
     public UpstreamModels model(String name, Deployment... deployments) {
-        return model(name, null, deployments);
+        return model(name, "", deployments);
+    }
+
+    /** A model whose deployments are called over HTTP/2 ({@code http2: true}). */
+    public UpstreamModels http2Model(String name, String... baseUrls) {
+        Deployment[] ds = new Deployment[baseUrls.length];
+        for (int i = 0; i < baseUrls.length; i++) ds[i] = new Deployment(baseUrls[i], 1);
+        return model(name, ", http2: true", ds);
     }
 
     /** A model whose deployments each take at most {@code maxConcurrency} queued calls at once. */
     public UpstreamModels boundedModel(String name, int maxConcurrency, String... baseUrls) {
         Deployment[] ds = new Deployment[baseUrls.length];
         for (int i = 0; i < baseUrls.length; i++) ds[i] = new Deployment(baseUrls[i], 1);
-        return model(name, maxConcurrency, ds);
+        return model(name, ", max_concurrency: " + maxConcurrency, ds);
     }
 
-    private UpstreamModels model(String name, Integer maxConcurrency, Deployment... deployments) {
+    /** @param extra more fields of each deployment, as YAML flow-map entries starting with a comma */
+    private UpstreamModels model(String name, String extra, Deployment... deployments) {
         yaml.append("  - name: ").append(name).append("\n    owned_by: test\n    deployments:\n");
         for (Deployment d : deployments) {
             yaml.append("      - {provider: openai, base_url: \"").append(d.baseUrl()).append("\", upstream_model: ")
                     .append(UPSTREAM_MODEL).append(", api_key_env: ").append(KEY_ENV).append(", weight: ").append(d.weight())
-                    .append(maxConcurrency == null ? "" : ", max_concurrency: " + maxConcurrency)
+                    .append(extra)
                     .append(", price: {input_per_m: 1.00, output_per_m: 2.00}}\n");
         }
         return this;

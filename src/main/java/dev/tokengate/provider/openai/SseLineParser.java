@@ -1,19 +1,25 @@
 package dev.tokengate.provider.openai;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * Incremental Server-Sent Events reader: feeds arbitrary byte slices, emits the data payload of each complete event.
  * Handles CRLF and LF, multi-line data, comments (keep-alives) and events split across network reads.
+ *
+ * <p>It runs once per upstream read of every open stream, so it copies runs of bytes between line ends at once instead
+ * of byte by byte, looks at the field name in the bytes, and makes one string per event in the common case of a single
+ * {@code data:} line.
  */
 public final class SseLineParser {
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private final Consumer<String> onData;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final StringBuilder data = new StringBuilder();
-    private boolean hasData;
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private String firstData;
+    private StringBuilder moreData;
     private boolean lastWasCr;
 
     public SseLineParser(Consumer<String> onData) {
@@ -22,50 +28,69 @@ public final class SseLineParser {
 
     public void feed(Buffer buffer) {
         byte[] bytes = buffer.getBytes();
-        for (byte b : bytes) {
-            if (b == '\n' && lastWasCr) {
-                lastWasCr = false;
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                boolean crlfTail = b == '\n' && lastWasCr;
+                lastWasCr = b == '\r';
+                if (!crlfTail) endLine();
+                i++;
                 continue;
             }
-            lastWasCr = b == '\r';
-            if (b == '\n' || b == '\r') {
-                endLine();
-            } else {
-                line.write(b);
-            }
+            lastWasCr = false;
+            int end = i + 1;
+            while (end < n && bytes[end] != '\n' && bytes[end] != '\r') end++;
+            append(bytes, i, end - i);
+            i = end;
         }
     }
 
     /** Flushes a final event that was not followed by a blank line. */
     public void finish() {
-        if (line.size() > 0) endLine();
+        if (lineLength > 0) endLine();
         dispatch();
     }
 
+    private void append(byte[] bytes, int from, int length) {
+        if (lineLength + length > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+        System.arraycopy(bytes, from, line, lineLength, length);
+        lineLength += length;
+    }
+
     private void endLine() {
-        String l = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (l.isEmpty()) {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
             dispatch();
             return;
         }
-        if (l.startsWith(":")) return;
-        int colon = l.indexOf(':');
-        String field = colon < 0 ? l : l.substring(0, colon);
-        String value = colon < 0 ? "" : l.substring(colon + 1);
-        if (value.startsWith(" ")) value = value.substring(1);
-        if (field.equals("data")) {
-            if (hasData) data.append('\n');
-            data.append(value);
-            hasData = true;
+        if (line[0] == ':' || !isDataField(length)) return;
+        int value = DATA.length;
+        if (value < length) value++; // the colon
+        if (value < length && line[value] == ' ') value++;
+        String text = new String(line, value, length - value, StandardCharsets.UTF_8);
+        if (firstData == null) {
+            firstData = text;
+        } else {
+            if (moreData == null) moreData = new StringBuilder(firstData);
+            moreData.append('\n').append(text);
         }
     }
 
+    /** The field is {@code data}: the line is {@code data} alone or starts with {@code data:}. */
+    private boolean isDataField(int length) {
+        if (length < DATA.length || (length > DATA.length && line[DATA.length] != ':')) return false;
+        for (int k = 0; k < DATA.length; k++) if (line[k] != DATA[k]) return false;
+        return true;
+    }
+
     private void dispatch() {
-        if (!hasData) return;
-        String d = data.toString();
-        data.setLength(0);
-        hasData = false;
+        if (firstData == null) return;
+        String d = moreData == null ? firstData : moreData.toString();
+        firstData = null;
+        moreData = null;
         onData.accept(d);
     }
 }
