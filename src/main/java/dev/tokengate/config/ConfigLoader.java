@@ -338,6 +338,7 @@ public final class ConfigLoader {
             if (!TYPES.contains(type)) throw new ConfigException(at + ".type: must be one of " + TYPES + ", got '" + type + "'");
             List<String> candidates = new ArrayList<>();
             for (JsonNode c : m.path("candidates")) candidates.add(c.asText());
+            List<String> fallbacks = names(m, "fallbacks", at + ".fallbacks");
             List<GatewayConfig.DeploymentSpec> deps = new ArrayList<>();
             JsonNode ds = m.path("deployments");
             for (int k = 0; k < ds.size(); k++) deps.add(deployment(ds.get(k), at + ".deployments[" + k + "]", f, env));
@@ -345,7 +346,7 @@ public final class ConfigLoader {
                 throw new ConfigException(at + ": model '" + name + "' needs either deployments or candidates (an alias), not "
                         + (deps.isEmpty() ? "neither" : "both"));
             }
-            out.add(new GatewayConfig.Model(name, type, ownedBy, List.copyOf(deps), List.copyOf(candidates)));
+            out.add(new GatewayConfig.Model(name, type, ownedBy, List.copyOf(deps), List.copyOf(candidates), fallbacks));
         }
         for (int i = 0; i < out.size(); i++) {
             for (String c : out.get(i).candidates()) {
@@ -354,6 +355,23 @@ public final class ConfigLoader {
                     throw new ConfigException("models[" + i + "].candidates: '" + c + "' is not a model with deployments");
                 }
             }
+        }
+        Fallbacks.validate(out);
+        return List.copyOf(out);
+    }
+
+    /** An optional list of model names; absent is empty. */
+    private static List<String> names(JsonNode parent, String key, String at) {
+        JsonNode list = parent.path(key);
+        if (list.isMissingNode() || list.isNull()) return List.of();
+        if (!list.isArray()) throw new ConfigException(at + ": must be a list of model names, got '" + list.asText() + "'");
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            JsonNode n = list.get(k);
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new ConfigException(at + "[" + k + "]: must be a model name, got '" + n.asText() + "'");
+            }
+            out.add(n.asText());
         }
         return List.copyOf(out);
     }

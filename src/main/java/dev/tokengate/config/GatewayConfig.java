@@ -45,8 +45,12 @@ public record GatewayConfig(
     /**
      * A public model. Either it has deployments, or it is a routing alias whose {@code candidates} are other public
      * models tried in order (the first the caller's tier allows, moving on when one fails).
+     *
+     * @param fallbacks chat models (with deployments) to try in order, each with its own fallbacks, when every
+     *                  deployment of this one failed in a retryable way; only those the caller's tier allows
      */
-    public record Model(String name, String type, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates) {
+    public record Model(String name, String type, String ownedBy, List<DeploymentSpec> deployments, List<String> candidates,
+                        List<String> fallbacks) {
         public static final String CHAT = "chat";
         public static final String EMBEDDING = "embedding";
         public static final String IMAGE = "image";

@@ -16,9 +16,9 @@ import java.util.Set;
  * engine claims a model's jobs only while it has room, so jobs waiting for a slot stay queued, unclaimed and without
  * an attempt spent, and the jobs of other models are claimed past them.
  *
- * <p>The room of a model is the sum of its deployments' bounds (an alias: those of all its candidates) minus the slots
- * running jobs may hold on them: a running job of model N can hold at most as many of model M's slots as the
- * deployments M and N share allow. So room above zero means a free slot exists. A model with an unbounded deployment
+ * <p>The room of a model is the sum of the bounds of the deployments its jobs may use (an alias: those of all its
+ * candidates; and those of the fallback models) minus the slots running jobs may hold on them: a running job of model
+ * N can hold at most as many of model M's slots as the deployments M and N share allow. So room above zero means a free slot exists. A model with an unbounded deployment
  * always has room. Thread-safe; the counts are per instance.
  */
 public final class JobSlots {
@@ -45,8 +45,7 @@ public final class JobSlots {
         for (GatewayConfig.Model m : catalog.all()) {
             if (!m.type().equals(GatewayConfig.Model.CHAT)) continue;
             List<Deployment> ds = new ArrayList<>();
-            if (m.isAlias()) m.candidates().forEach(c -> ds.addAll(catalog.deployments(c)));
-            else ds.addAll(catalog.deployments(m.name()));
+            catalog.reachable(m.name()).forEach(r -> ds.addAll(catalog.deployments(r)));
             out.put(m.name(), ds);
         }
         return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Json;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,13 +39,23 @@ public final class DeploymentHealth {
     }
 
     /**
-     * The deployments worth trying: half-open ones first (so a probe happens soon), then closed ones in the given order;
-     * open ones are left out unless all are open.
+     * The deployments worth trying, model by model in the given order (an alias's candidates, fallback models): of
+     * each model the half-open ones first (so a probe happens soon), then the closed ones in the given order; open ones
+     * are left out unless all are open.
      */
     public List<Deployment> usable(List<Deployment> ordered) {
         if (ordered.size() <= 1) return ordered;
-        List<Deployment> out = new java.util.ArrayList<>(ordered.stream().filter(d -> state(d) == State.HALF_OPEN).toList());
-        ordered.stream().filter(d -> state(d) == State.CLOSED).forEach(out::add);
+        List<Deployment> out = new ArrayList<>(ordered.size());
+        int start = 0;
+        while (start < ordered.size()) {
+            String model = ordered.get(start).publicModel();
+            int end = start + 1;
+            while (end < ordered.size() && ordered.get(end).publicModel().equals(model)) end++;
+            List<Deployment> sameModel = ordered.subList(start, end);
+            for (Deployment d : sameModel) if (state(d) == State.HALF_OPEN) out.add(d);
+            for (Deployment d : sameModel) if (state(d) == State.CLOSED) out.add(d);
+            start = end;
+        }
         return out.isEmpty() ? List.of(ordered.get(0)) : out;
     }
 

@@ -4,17 +4,21 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.Deployment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The public models and their deployments, resolved once at start-up (upstream keys read from the environment). */
 public final class ModelCatalog {
-    private static final java.util.Set<String> NETWORK = java.util.Set.of("openai", "anthropic");
+    private static final Set<String> NETWORK = Set.of("openai", "anthropic");
     private final Map<String, GatewayConfig.Model> models = new LinkedHashMap<>();
     private final Map<String, List<Deployment>> deployments = new LinkedHashMap<>();
+    /** Each model's fallbacks in the order to try them (see {@link #fallbacksOf}), worked out once. */
+    private final Map<String, List<String>> fallbackChains = new LinkedHashMap<>();
 
     public ModelCatalog(List<GatewayConfig.Model> configured, Map<String, String> env) {
         this(configured, env, GatewayConfig.Jobs.DEFAULT_MAX_CONCURRENCY);
@@ -37,6 +41,7 @@ public final class ModelCatalog {
             }
             deployments.put(m.name(), List.copyOf(list));
         }
+        for (GatewayConfig.Model m : configured) fallbackChains.put(m.name(), fallbacksOf(List.of(m.name())));
     }
 
     private static String stripSlash(String url) {
@@ -53,15 +58,53 @@ public final class ModelCatalog {
 
     /**
      * The concrete models to try for a request, in order: the model itself, or an alias's candidates that the tier
-     * allows. Throws 404 for an unknown model and 403 when the tier allows none.
+     * allows; then their fallbacks that the tier allows ({@link #fallbacksOf}). Throws 404 for an unknown model and
+     * 403 when the tier allows none.
      */
     public List<String> route(String name, GatewayConfig.Tier tier, String tierName) {
         GatewayConfig.Model m = require(name, GatewayConfig.Model.CHAT);
         if (!tier.allows(name)) throw ApiException.forbidden(tierDenied(tierName, name));
-        if (!m.isAlias()) return List.of(name);
-        List<String> allowed = m.candidates().stream().filter(tier::allows).toList();
-        // an alias the tier may use routes within the alias's candidates even when the tier does not list them itself
-        return allowed.isEmpty() ? m.candidates() : allowed;
+        List<String> primaries;
+        if (m.isAlias()) {
+            List<String> allowed = m.candidates().stream().filter(tier::allows).toList();
+            // an alias the tier may use routes within the alias's candidates even when the tier does not list them itself
+            primaries = allowed.isEmpty() ? m.candidates() : allowed;
+        } else {
+            primaries = List.of(name);
+        }
+        List<String> chain = m.isAlias() ? fallbacksOf(primaries) : fallbackChains.get(name);
+        if (chain.isEmpty()) return primaries;
+        List<String> fallbacks = chain.stream().filter(tier::allows).toList();
+        if (fallbacks.isEmpty()) return primaries;
+        List<String> out = new ArrayList<>(primaries);
+        out.addAll(fallbacks);
+        return List.copyOf(out);
+    }
+
+    /** Every model a request for this one may be routed to, whatever the tier: for the deployments it may occupy. */
+    public List<String> reachable(String name) {
+        GatewayConfig.Model m = models.get(name);
+        if (m == null) return List.of();
+        List<String> primaries = m.isAlias() ? m.candidates() : List.of(name);
+        List<String> out = new ArrayList<>(primaries);
+        out.addAll(fallbacksOf(primaries));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The fallbacks of the given models in the order to try them, each model once and none of the given ones: first
+     * their own fallbacks in the order listed, then the fallbacks of those, and so on (breadth first; the config
+     * refuses loops).
+     */
+    private List<String> fallbacksOf(List<String> primaries) {
+        Set<String> seen = new HashSet<>(primaries);
+        List<String> queue = new ArrayList<>(primaries);
+        for (int i = 0; i < queue.size(); i++) {
+            GatewayConfig.Model m = models.get(queue.get(i));
+            if (m == null) continue;
+            for (String f : m.fallbacks()) if (seen.add(f)) queue.add(f);
+        }
+        return List.copyOf(queue.subList(primaries.size(), queue.size()));
     }
 
     /** The model, which must exist (404) and be of the given type (400: wrong endpoint for it). */
