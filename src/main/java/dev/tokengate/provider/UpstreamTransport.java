@@ -89,7 +89,7 @@ public final class UpstreamTransport {
     public Future<Answer> exchange(Deployment d, String url, byte[] body) {
         String traceparent = tracing.upstreamTraceparent();
         Promise<Answer> result = Promise.promise();
-        clients.current().request(clients.post(url)).onComplete(ar -> {
+        clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(transportError(ar.cause(), d));
                 return;
