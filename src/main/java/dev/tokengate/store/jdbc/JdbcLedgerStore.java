@@ -101,6 +101,8 @@ public final class JdbcLedgerStore implements LedgerStore {
             if (!anyHold) {
                 for (int i = 0; i < held.length; i++) held[i] = batch.get(i).heldMicros();
             } else try (PreparedStatement ps = c.prepareStatement(q.deleteHold())) {
+                // one batched statement (one round trip), deleting in hold id order
+                List<Integer> withHold = new ArrayList<>();
                 for (int i : byHoldId) {
                     Settlement s = batch.get(i);
                     if (s.holdId() == null) {
@@ -108,7 +110,12 @@ public final class JdbcLedgerStore implements LedgerStore {
                         continue;
                     }
                     ps.setString(1, s.holdId());
-                    held[i] = ps.executeUpdate() == 1 ? s.heldMicros() : 0;
+                    ps.addBatch();
+                    withHold.add(i);
+                }
+                int[] deleted = withHold.isEmpty() ? new int[0] : ps.executeBatch();
+                for (int k = 0; k < withHold.size(); k++) {
+                    held[withHold.get(k)] = deleted[k] == 1 ? batch.get(withHold.get(k)).heldMicros() : 0;
                 }
             }
             Map<String, List<Integer>> byUser = new TreeMap<>();
@@ -152,19 +159,29 @@ public final class JdbcLedgerStore implements LedgerStore {
     private boolean[] repeatedCharges(Connection c, List<Settlement> batch) throws SQLException {
         boolean[] repeated = new boolean[batch.size()];
         java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> ask = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Settlement s = batch.get(i);
+            if (!s.once()) continue;
+            if (!seen.add(s.usage().id())) repeated[i] = true;
+            else ask.add(s.usage().id());
+        }
+        if (ask.isEmpty()) return repeated;
+        // the ids asked about in groups of USAGE_LOOKUP: a round trip per group instead of per settlement
+        java.util.Set<String> stored = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(q.usageExists())) {
-            for (int i = 0; i < batch.size(); i++) {
-                Settlement s = batch.get(i);
-                if (!s.once()) continue;
-                if (!seen.add(s.usage().id())) {
-                    repeated[i] = true;
-                    continue;
+            for (int from = 0; from < ask.size(); from += LedgerSql.USAGE_LOOKUP) {
+                for (int k = 0; k < LedgerSql.USAGE_LOOKUP; k++) {
+                    int at = from + k;
+                    ps.setString(k + 1, at < ask.size() ? ask.get(at) : null);
                 }
-                ps.setString(1, s.usage().id());
                 try (ResultSet rs = ps.executeQuery()) {
-                    repeated[i] = rs.next();
+                    while (rs.next()) stored.add(rs.getString(1));
                 }
             }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).once() && !repeated[i] && stored.contains(batch.get(i).usage().id())) repeated[i] = true;
         }
         return repeated;
     }

@@ -6,6 +6,8 @@ record LedgerSql(String openAccount, String findAccount, String reserve, String 
                  String entryCursor, String entriesPage, String usageCursor, String usagePage, String renewHolds,
                  String expiredHolds, String usageExists) {
 
+    /** How many usage ids one lookup of already stored charges asks about (one statement shape, one round trip). */
+    static final int USAGE_LOOKUP = 64;
     private static final String ACCOUNT_COLUMNS = "user_id, balance_micros, reserved_micros, unlimited, updated_at";
     static final String ENTRY_COLUMNS = "id, user_id, kind, amount_micros, balance_after_micros, reason, created_at";
     static final String USAGE_COLUMNS = "id, request_id, user_id, key_id, model, deployment, prompt_tokens, completion_tokens, "
@@ -39,7 +41,8 @@ record LedgerSql(String openAccount, String findAccount, String reserve, String 
                         + "ORDER BY created_at DESC, id DESC LIMIT ?",
                 "UPDATE balance_holds SET expires_at = ? WHERE owner = ?",
                 "SELECT id, user_id, micros FROM balance_holds WHERE expires_at < ? ORDER BY id",
-                "SELECT 1 FROM usage_records WHERE id = ?");
+                // which of USAGE_LOOKUP ids are stored; unused places are bound to NULL, which matches nothing
+                "SELECT id FROM usage_records WHERE id IN (" + "?, ".repeat(USAGE_LOOKUP - 1) + "?)");
     }
 
     /** SQLite has one writer at a time: the conditional update and the hold insert run in one short transaction. */
