@@ -52,8 +52,8 @@ public final class JobsLoad {
                 new PoolOptions().setHttp1MaxSize(Math.max(concurrency, 1)).setMaxWaitQueueSize(-1));
         try {
             warmUp();
-            sequential(seq);
-            throughput(jobs, concurrency);
+            if (seq > 0) sequential(seq);
+            if (jobs > 0) throughput(jobs, concurrency);
             if (batch > 0) messageBatch(batch);
         } finally {
             vertx.close().await();
@@ -92,19 +92,23 @@ public final class JobsLoad {
     }
 
     private static void throughput(int n, int concurrency) {
+        Cpu cpu = Cpu.now();
         long t = System.nanoTime();
         AtomicInteger not200 = runConcurrently(n, concurrency, i -> post("/api/v1/jobs/messages", job(100_000_000 + i)));
         double s = (System.nanoTime() - t) / 1e9;
         System.out.printf("| synchronous jobs per second (%d jobs, %d in flight) | %.0f jobs/s (%d not 200) |%n",
                 n, concurrency, n / s, not200.get());
+        cpu.print("per synchronous job", n);
     }
 
     private static void messageBatch(int n) throws InterruptedException {
         JsonArray requests = new JsonArray();
         for (int i = 0; i < n; i++) requests.add(new JsonObject().put("input", "batch item " + i).put("model", "gpt-5-mini"));
+        Cpu cpu = Cpu.now();
         long t = System.nanoTime();
         Reply created = post("/v1/messages/batches", new JsonObject().put("requests", requests)).await();
         if (created.status != 200) throw new IllegalStateException("batch answered " + created.status + ": " + created.body);
+        double createdS = (System.nanoTime() - t) / 1e9;
         String id = created.json().getString("id");
         JsonObject b;
         while (true) {
@@ -114,8 +118,59 @@ public final class JobsLoad {
         }
         double s = (System.nanoTime() - t) / 1e9;
         JsonObject rc = b.getJsonObject("metadata").getJsonObject("request_counts");
-        System.out.printf("| message batch of %d: %s in %.1f s | %.0f items/s (completed %d, failed %d) |%n",
-                n, b.getString("status"), s, n / s, rc.getInteger("completed"), rc.getInteger("failed"));
+        System.out.printf("| message batch of %d: %s in %.1f s (created in %.1f s) | %.0f items/s (completed %d, failed %d) |%n",
+                n, b.getString("status"), s, createdS, n / s, rc.getInteger("completed"), rc.getInteger("failed"));
+        cpu.print("per batch item", n);
+    }
+
+    /**
+     * CPU time (user + system) of the gateway (BENCH_GW_PID) and of all PostgreSQL server processes, read from /proc:
+     * unlike wall time it hardly depends on what else the machine runs. Prints nothing without a gateway pid.
+     */
+    record Cpu(long gatewayTicks, long postgresTicks) {
+        private static final double MS_PER_TICK = 10.0; // USER_HZ is 100 on Linux
+
+        static Cpu now() {
+            String pid = System.getenv("BENCH_GW_PID");
+            return new Cpu(pid == null ? -1 : ticks(java.nio.file.Path.of("/proc", pid)), postgres());
+        }
+
+        void print(String what, int n) {
+            if (gatewayTicks < 0) return;
+            Cpu end = now();
+            System.out.printf("| gateway CPU %s | %.3f ms |%n", what, (end.gatewayTicks - gatewayTicks) * MS_PER_TICK / n);
+            if (System.getenv("BENCH_DB") != null) {
+                System.out.printf("| PostgreSQL CPU %s (all its processes, other users included) | %.3f ms |%n", what,
+                        (end.postgresTicks - postgresTicks) * MS_PER_TICK / n);
+            }
+        }
+
+        private static long postgres() {
+            long sum = 0;
+            try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (var d : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                    try {
+                        if (java.nio.file.Files.readString(d.resolve("comm")).trim().equals("postgres")) sum += ticks(d);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the process ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return sum;
+        }
+
+        private static long ticks(java.nio.file.Path proc) {
+            try {
+                String stat = java.nio.file.Files.readString(proc.resolve("stat"));
+                // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+        }
     }
 
     /** Sends n requests keeping {@code concurrency} in flight; waits for all; returns how many were not 200. */

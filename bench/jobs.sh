@@ -34,5 +34,5 @@ trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 echo "| measure | value |"
 echo "| --- | --- |"
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$work/tokengate.jar" "$bench/JobsLoad.java" "http://127.0.0.1:$port" "$key" \
+BENCH_GW_PID=$gw "$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$work/tokengate.jar" "$bench/JobsLoad.java" "http://127.0.0.1:$port" "$key" \
   "${BENCH_SEQ:-300}" "${BENCH_JOBS:-5000}" "${BENCH_CONCURRENCY:-128}" "${BENCH_BATCH:-10000}" < /dev/null

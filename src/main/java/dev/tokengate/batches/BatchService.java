@@ -159,7 +159,7 @@ public final class BatchService {
                 if (now >= b.expiresAt() && b.status() != BatchStatus.CANCELLING) {
                     store.cancelPendingItems(batchId, "The batch expired before this request ran.", now);
                 }
-                if (store.counts(batchId).active() > 0) return null;
+                if (store.hasActiveItems(batchId)) return null;
                 if (!store.transition(batchId, List.of(BatchStatus.IN_PROGRESS, BatchStatus.CANCELLING), BatchStatus.FINALIZING,
                         now, null, null, null, null)) {
                     return null;

@@ -19,6 +19,9 @@ public interface BatchStore {
 
     BatchCounts counts(String batchId);
 
+    /** Whether an item of the batch is still pending or running (what the completion check asks after every item). */
+    boolean hasActiveItems(String batchId);
+
     /** The batch's items, in id order (item ids sort in creation order). */
     List<Job> items(String batchId);
 

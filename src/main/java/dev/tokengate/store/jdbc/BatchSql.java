@@ -3,7 +3,7 @@ package dev.tokengate.store.jdbc;
 /** Named statements for batches, one instance per dialect. Times are epoch milliseconds. */
 record BatchSql(String insert, String find, String listDesc, String listAsc, String counts, String items,
                 String transition, String retakeFinalizing, String cancelPending, String active, String recordCallback,
-                String deleteEnded, String deleteItems) {
+                String deleteEnded, String deleteItems, String anyActive) {
 
     static final String COLUMNS = "id, user_id, api, status, agent_id, endpoint, input_file_id, output_file_id, error_file_id, "
             + "completion_window, metadata, errors, callback_url, callback_state, callback_attempts, callback_status_code, "
@@ -47,7 +47,9 @@ record BatchSql(String insert, String find, String listDesc, String listAsc, Str
             "UPDATE batches SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
                     + "callback_sent_at = ?, updated_at = ? WHERE id = ?",
             "DELETE FROM batches WHERE id = ? AND status IN ('completed', 'failed', 'cancelled', 'expired')",
-            "DELETE FROM jobs WHERE batch_id = ?");
+            "DELETE FROM jobs WHERE batch_id = ?",
+            // one probe of the (batch_id, status) index per status, however many items the batch has
+            "SELECT 1 FROM jobs WHERE batch_id = ? AND status IN ('pending', 'assigned') LIMIT 1");
 
     static final BatchSql SQLITE = COMMON;
     static final BatchSql POSTGRESQL = COMMON;

@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("foreign_keys", "true");
             hc.setMaximumPoolSize(Math.min(maxPoolSize, 8));
         } else {
+            // a batch of inserts (a group commit, a batch's items) goes as multi-row INSERTs: fewer statements to run
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             hc.setMaximumPoolSize(maxPoolSize);
         }
         HikariDataSource ds = new HikariDataSource(hc);

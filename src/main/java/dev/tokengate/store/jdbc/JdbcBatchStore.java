@@ -86,6 +86,11 @@ public final class JdbcBatchStore implements BatchStore {
     }
 
     @Override
+    public boolean hasActiveItems(String batchId) {
+        return sql.one(q.anyActive(), rs -> true, batchId).isPresent();
+    }
+
+    @Override
     public List<Job> items(String batchId) {
         return sql.list(q.items(), JdbcJobStore::job, batchId);
     }

@@ -64,7 +64,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit) {
-        List<Job> claimed = new ArrayList<>(sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, now, limit));
+        List<Job> claimed = new ArrayList<>(sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, limit, now, limit, limit));
         // RETURNING yields rows in no particular order
         claimed.sort(CLAIM_ORDER);
         return claimed;
@@ -72,7 +72,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit, String model) {
-        List<Job> claimed = new ArrayList<>(sql.list(q.claimModel(), JdbcJobStore::job, owner, leaseUntil, now, model, now, now, limit));
+        List<Job> claimed = new ArrayList<>(sql.list(q.claimModel(), JdbcJobStore::job, owner, leaseUntil, now, model, now, limit, model, now, limit, limit));
         claimed.sort(CLAIM_ORDER);
         return claimed;
     }

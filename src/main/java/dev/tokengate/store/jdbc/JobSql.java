@@ -11,11 +11,28 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
             + "ttft_ns, duration_ns, callback_state, callback_attempts, callback_status_code, callback_error, callback_sent_at, "
             + "created_at, updated_at, completed_at";
 
-    private static final String CLAIMABLE = "SELECT id FROM jobs WHERE (status = 'pending' AND run_after <= ?) "
-            + "OR (status = 'assigned' AND lease_expires_at < ?) ORDER BY run_after, created_at, id LIMIT ?";
+    /**
+     * The oldest claimable jobs, {@code LIMIT ?} of them: due pending jobs and jobs whose lease expired (their worker
+     * died), each read in claim order from its own index and stopping at the limit, then merged. (One {@code OR} over
+     * both made the database read and sort every due row for every claim.) Parameters: [model,] now, limit, [model,]
+     * now, limit, limit. Each part is locked by {@code lock} (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent
+     * claimers skip each other's rows).
+     */
+    private static String claimable(String modelFilter, String lock) {
+        String order = " ORDER BY run_after, created_at, id";
+        return "SELECT id FROM (SELECT id, run_after, created_at FROM (SELECT id, run_after, created_at FROM jobs WHERE "
+                + modelFilter + "status = 'pending' AND run_after <= ?" + order + " LIMIT ?" + lock + ") due "
+                + "UNION ALL SELECT id, run_after, created_at FROM (SELECT id, run_after, created_at FROM jobs WHERE "
+                + modelFilter + "status = 'assigned' AND lease_expires_at < ?" + order + " LIMIT ?" + lock + ") expired"
+                + order + " LIMIT ?) claimable";
+    }
 
-    private static final String CLAIMABLE_OF_MODEL = "SELECT id FROM jobs WHERE model = ? AND ((status = 'pending' AND run_after <= ?) "
-            + "OR (status = 'assigned' AND lease_expires_at < ?)) ORDER BY run_after, created_at, id LIMIT ?";
+    /** Claims the rows {@code claimable} names: PostgreSQL is given them as an array, so it finds each by its key. */
+    private static String claim(String claimable, boolean pg) {
+        return "UPDATE jobs SET status = 'assigned', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, "
+                + "updated_at = ? WHERE id " + (pg ? "= ANY(ARRAY(" + claimable + "))" : "IN (" + claimable + ")")
+                + " RETURNING " + COLUMNS;
+    }
 
     private static final String FINISH = " served_model = ?, result = ?, response = ?, error = ?, error_code = ?, "
             + "error_status = ?, prompt_tokens = ?, completion_tokens = ?, cost_micros = ?, cache_hit = ?, ttft_ns = ?, "
@@ -23,13 +40,13 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
             + "lease_owner = NULL, lease_expires_at = NULL, completed_at = ?, updated_at = ? "
             + "WHERE id = ? AND status = 'assigned' AND lease_owner = ?";
 
-    private static JobSql build(String claimLock) {
+    private static JobSql build(boolean pg) {
+        String lock = pg ? " FOR UPDATE SKIP LOCKED" : "";
         return new JobSql(
                 "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(35) + "?)",
                 "SELECT " + COLUMNS + " FROM jobs WHERE id = ?",
                 "SELECT " + COLUMNS + " FROM jobs WHERE user_id = ? AND idempotency_key = ?",
-                "UPDATE jobs SET status = 'assigned', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, "
-                        + "updated_at = ? WHERE id IN (" + CLAIMABLE + claimLock + ") RETURNING " + COLUMNS,
+                claim(claimable("", lock), pg),
                 "UPDATE jobs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'assigned'",
                 "UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_after = ?, updated_at = ? "
                         + "WHERE lease_owner = ? AND status = 'assigned'",
@@ -43,17 +60,16 @@ record JobSql(String insert, String find, String findByIdempotencyKey, String cl
                 "SELECT " + COLUMNS + " FROM jobs WHERE callback_state = 'pending' ORDER BY completed_at, id LIMIT ?",
                 "UPDATE jobs SET callback_state = ?, callback_attempts = ?, callback_status_code = ?, callback_error = ?, "
                         + "callback_sent_at = ?, updated_at = ? WHERE id = ?",
-                "UPDATE jobs SET status = 'assigned', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, "
-                        + "updated_at = ? WHERE id IN (" + CLAIMABLE_OF_MODEL + claimLock + ") RETURNING " + COLUMNS,
+                claim(claimable("model = ? AND ", lock), pg),
                 "UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_after = ?, lease_owner = NULL, "
                         + "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'assigned' AND lease_owner = ?");
     }
 
     /** SQLite has one writer at a time, so the claim needs no row locks. */
-    static final JobSql SQLITE = build("");
+    static final JobSql SQLITE = build(false);
 
     /** Concurrent claimers on PostgreSQL skip each other's locked rows instead of waiting. */
-    static final JobSql POSTGRESQL = build(" FOR UPDATE SKIP LOCKED");
+    static final JobSql POSTGRESQL = build(true);
 
     static JobSql of(Dialect d) {
         return switch (d) {

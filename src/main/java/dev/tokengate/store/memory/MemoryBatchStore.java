@@ -78,6 +78,11 @@ public final class MemoryBatchStore implements BatchStore {
     }
 
     @Override
+    public boolean hasActiveItems(String batchId) {
+        return jobs.byBatch(batchId).stream().anyMatch(j -> j.status() == JobStatus.PENDING || j.status() == JobStatus.ASSIGNED);
+    }
+
+    @Override
     public List<Job> items(String batchId) {
         return jobs.byBatch(batchId);
     }
