@@ -25,13 +25,15 @@ class AdminRoutesNeedTheAdminKeyTest {
     private static final String BODY = "{\"name\":\"intruder\",\"tier\":\"user_max\",\"amount_usd\":100,\"delta_usd\":100,\"reason\":\"x\"}";
 
     @Test
-    void everyAdminRouteAndMethodRefusesRequestsWithoutTheAdminKeyAndChangesNothing() {
+    void everyAdminRouteAndMethodRefusesRequestsWithoutTheAdminKeyAndChangesNothing() throws Exception {
         try (TestGateway gw = TestGateway.start()) {
             String admin = TestGateway.ADMIN_KEY;
             String userId = gw.post("/admin/v1/users", admin, "{\"name\":\"owner\",\"tier\":\"user_pro\"}").json().path("id").asText();
             JsonNode key = gw.post("/admin/v1/users/" + userId + "/keys", admin, "{}").json();
             String userKey = key.path("key").asText();
-            assertThat(gw.post("/v1/messages/batches", userKey, "{\"requests\":[{\"input\":\"hi\"}]}").status()).isEqualTo(200);
+            Resp batch = gw.post("/v1/messages/batches", userKey, "{\"requests\":[{\"input\":\"hi\"}]}");
+            assertThat(batch.status()).isEqualTo(200);
+            awaitEnded(gw, userKey, batch.json().path("id").asText());
             String otherUserKey = gw.createUserKey("other", "user_max");
 
             List<String> adminPaths = new ArrayList<>();
@@ -86,6 +88,15 @@ class AdminRoutesNeedTheAdminKeyTest {
     }
 
     /** What the admin routes can change, as the admin key reads it. */
+    /** The snapshot of "nothing changed" must not race the batch's own progress. */
+    private static void awaitEnded(TestGateway gw, String userKey, String batchId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!gw.get("/v1/messages/batches/" + batchId, userKey).json().path("completed_at").isTextual()) {
+            assertThat(System.currentTimeMillis()).as("batch " + batchId + " ends").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     private static Map<String, String> snapshot(TestGateway gw, String userId) {
         Map<String, String> s = new LinkedHashMap<>();
         for (String path : List.of("/admin/v1/users", "/admin/v1/users/" + userId, "/admin/v1/users/" + userId + "/keys",
