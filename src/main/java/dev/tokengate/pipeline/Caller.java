@@ -24,11 +24,6 @@ public record Caller(User user, String keyId, String requestId, BiConsumer<CharS
         this(user, keyId, requestId, headers, false, null);
     }
 
-    /** Work the gateway runs on a user's behalf without a client waiting on a key. */
-    public static Caller background(User user, String requestId) {
-        return new Caller(user, null, requestId, NO_HEADERS);
-    }
-
     /**
      * One run of a queued job (or batch item): bounded per deployment, and billed once per paid call however often the
      * job runs (see {@code paidCalls}).

@@ -57,10 +57,6 @@ public final class ChatService {
         return accounting.settlementsWritten();
     }
 
-    public Future<Served<ChatResponse>> complete(User user, ChatRequest request) {
-        return complete(Caller.background(user, null), request);
-    }
-
     /** Admits (limits, balance), calls the upstreams, and finishes the admission however the call ends. */
     public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
         List<Deployment> plan = plan(caller.user(), request.model());
@@ -90,12 +86,7 @@ public final class ChatService {
      * Streams into {@code sink}. The returned future completes with the usage when the stream ends, or fails with a
      * {@link StreamFailure} that tells whether the client already received chunks (then the failure must be reported
      * in-stream, and no other deployment is tried).
-     */
-    public Future<Served<Void>> stream(User user, ChatRequest request, StreamSink sink) {
-        return stream(Caller.background(user, null), request, sink);
-    }
-
-    /**
+     *
      * As {@link #complete(Caller, ChatRequest)}, streaming. A stream is charged the upstream's usage report when it ran
      * to its end; when the client went away, the upstream failed mid-stream, or it reported no usage, it is charged the
      * prompt plus the completion tokens actually delivered (counted with the tokenizer).

@@ -37,6 +37,22 @@ class RateLimitTest {
     }
 
     @Test
+    void theResponsesApiCountsAgainstTheSameKeyLimits() {
+        try (TestGateway gw = TestGateway.start(Map.of("rate_limits.tiers.user_go.requests_per_minute", "2"))) {
+            String key = gw.createUserKey("responses", "user_go");
+            TestGateway.Resp plain = gw.post("/v1/responses", key, "{\"model\":\"gpt-5-mini\",\"input\":\"Hi\"}");
+            assertThat(plain.status()).isEqualTo(200);
+            assertThat(plain.header("x-ratelimit-limit-requests")).isEqualTo("2");
+            assertThat(plain.header("x-ratelimit-remaining-requests")).isEqualTo("1");
+            assertThat(gw.post("/v1/chat/completions", key, CHAT).status()).isEqualTo(200);
+            TestGateway.Resp refused = gw.post("/v1/responses", key, "{\"model\":\"gpt-5-mini\",\"input\":\"Hi\",\"stream\":true}");
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+            assertThat(refused.header("Retry-After")).isNotNull();
+        }
+    }
+
+    @Test
     void tokensPerMinuteCountThePromptPlusMaxTokens() {
         try (TestGateway gw = TestGateway.start(Map.of("rate_limits.tiers.user_go.tokens_per_minute", "100"))) {
             String key = gw.createUserKey("tpm", "user_go");
