@@ -3,7 +3,9 @@ package dev.tokengate.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.accounts.User;
 import dev.tokengate.core.ApiException;
+import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Json;
+import dev.tokengate.pipeline.Caller;
 import dev.tokengate.pipeline.ChatService;
 import dev.tokengate.responses.ResponseService;
 import dev.tokengate.wire.openai.ResponseEncoder;
@@ -40,19 +42,22 @@ final class ResponseRoutes {
 
     private void create(RoutingContext ctx) {
         User user = auth.user(ctx);
+        Deadline deadline = RequestDeadline.of(ctx.request());
         ResponsesRequest decoded = ResponsesRequestDecoder.decode(Json.parse(Handlers.body(ctx)), responses.ids());
         ctx.put(Handlers.MODEL, decoded.chat().model());
+        Caller caller = Caller.background(user, null).withDeadline(deadline);
         responses.continued(user, decoded).onComplete(ar -> {
             if (ar.failed()) Responses.error(ctx, ar.cause());
-            else if (ar.result().stream()) Handlers.run(ctx, () -> stream(ctx, user, ar.result()));
-            else Handlers.run(ctx, () -> complete(ctx, user, ar.result()));
+            else if (ar.result().stream()) Handlers.run(ctx, () -> stream(ctx, caller, ar.result()));
+            else Handlers.run(ctx, () -> complete(ctx, caller, ar.result()));
         });
     }
 
-    private void complete(RoutingContext ctx, User user, ResponsesRequest request) {
+    private void complete(RoutingContext ctx, Caller caller, ResponsesRequest request) {
+        User user = caller.user();
         String id = responses.ids().next("resp_");
         long createdAt = responses.now();
-        chat.complete(user, request.chat())
+        chat.complete(caller, request.chat())
                 .map(served -> ResponseEncoder.response(request.settings(),
                         ResponseEncoder.finished(served.value(), id, createdAt, responses.now(), responses.ids())))
                 .compose(response -> responses.save(user, request, response).map(response))
@@ -62,11 +67,12 @@ final class ResponseRoutes {
                 });
     }
 
-    private void stream(RoutingContext ctx, User user, ResponsesRequest request) {
+    private void stream(RoutingContext ctx, Caller caller, ResponsesRequest request) {
+        User user = caller.user();
         ResponseStreamTranslator translator = new ResponseStreamTranslator(request.settings(), responses.ids().next("resp_"),
                 responses.now(), responses.ids());
         ResponseEventSink sink = new ResponseEventSink(ctx.response(), translator);
-        chat.stream(user, request.chat(), sink).onComplete(ar -> {
+        chat.stream(caller, request.chat(), sink).onComplete(ar -> {
             if (ar.failed()) {
                 failStream(ctx, sink, Responses.toApi(ar.cause()));
                 return;
