@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * backoff that would end after it, and an upstream attempt's wait for the response is cut at it. A request without such
  * a header has no deadline (null), and pays nothing for this.
  *
- * @param atNanos   the {@link System#nanoTime()} value at which the client gives up
+ * @param atNanos   the {@link System#nanoTime()} value at which the gateway stops waiting for an upstream
  * @param timeoutMs the timeout the client asked for, as counted (after clamping)
  * @param header    the header that set it, named in the error when it passes
  */
@@ -15,9 +15,17 @@ public record Deadline(long atNanos, long timeoutMs, String header) {
     /** The {@link ApiException#code()} of a request ended by its deadline. */
     public static final String EXCEEDED_CODE = "deadline_exceeded";
 
-    /** A deadline {@code timeoutMs} from now. */
+    /** The longest margin kept before the client's own deadline. */
+    public static final long MAX_MARGIN_MS = 1000;
+
+    /**
+     * A deadline for a client that gives up {@code timeoutMs} from now. The gateway answers a tenth of it earlier (at
+     * most {@value #MAX_MARGIN_MS} ms), so that its answer reaches a client whose timer started before the request
+     * reached the gateway.
+     */
     public static Deadline after(long timeoutMs, String header) {
-        return new Deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs, header);
+        long margin = Math.min(MAX_MARGIN_MS, timeoutMs / 10);
+        return new Deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs - margin), timeoutMs, header);
     }
 
     public long remainingNanos() {
