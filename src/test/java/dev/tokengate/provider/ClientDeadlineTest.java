@@ -259,6 +259,24 @@ class ClientDeadlineTest {
         assertThat(after.path("reserved_micros").asLong()).isZero();
     }
 
+    @Test
+    void simulatedModelSlowerThanTheDeadlineIsCutAtItToo() {
+        try (TestGateway sim = TestGateway.start(Map.of("simulated.ttft_ms", "20000"))) {
+            String simKey = sim.createUserKey("simulated-deadline", "user_go");
+            for (boolean stream : new boolean[] {false, true}) {
+                long start = System.nanoTime();
+                TestGateway.Resp resp = sim.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v1/chat/completions"))
+                        .timeout(Duration.ofSeconds(40)).header("Content-Type", "application/json")
+                        .header("x-tokengate-timeout-ms", "1500")
+                        .POST(HttpRequest.BodyPublishers.ofString(chatBody("gpt-auto", stream, null))), simKey);
+
+                assertThat(millisSince(start)).as("stream=%s", stream).isLessThan(1_500 + SLACK_MS);
+                assertThat(resp.status()).as(resp.body()).isEqualTo(504);
+                assertThat(resp.json().path("error").path("code").asText()).isEqualTo("deadline_exceeded");
+            }
+        }
+    }
+
     private static List<JsonNode> awaitUsage(String apiKey) throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < until) {
