@@ -52,14 +52,17 @@ public final class RequestAuth {
         };
     }
 
-    /** The caller as the accounting stages see it: user, key, request id, and where rate-limit headers go. */
+    /**
+     * The caller as the accounting stages see it: user, key, request id, where rate-limit headers go, and the client's
+     * deadline from its timeout headers ({@link RequestDeadline}; an invalid one is a 400 naming the header).
+     */
     public Caller caller(RoutingContext ctx) {
         String keyId = principal(ctx) instanceof Principal.Member m ? m.key().id() : "admin";
         HttpServerResponse response = ctx.response();
         return new Caller(user(ctx), keyId, response.headers().get(HttpApi.REQUEST_ID), (name, value) -> {
             // a client that already left has nothing to receive them
             if (!response.headWritten() && !response.closed()) response.putHeader(name, value);
-        });
+        }, false, null, RequestDeadline.of(ctx.request()));
     }
 
     /** The id of the user the request acts for, or null before (or without) authentication. */

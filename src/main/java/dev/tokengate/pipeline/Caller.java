@@ -1,6 +1,7 @@
 package dev.tokengate.pipeline;
 
 import dev.tokengate.accounts.User;
+import dev.tokengate.core.Deadline;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -14,14 +15,21 @@ import java.util.function.BiConsumer;
  *                  {@link DeploymentSlots}
  * @param paidCalls for a job: counts its paid upstream calls, so the n-th one's usage record has an id made of the job
  *                  id and n, and a re-run of the job after a crash cannot charge that call again; null otherwise
+ * @param deadline  when the client stops waiting (from its timeout header), bounding the retries and each upstream
+ *                  attempt ({@link Attempts}); null when it sent none
  */
 public record Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers, boolean queued,
-                     AtomicInteger paidCalls) {
+                     AtomicInteger paidCalls, Deadline deadline) {
     /** Headers put nowhere: work without a client waiting for a response. */
     public static final BiConsumer<CharSequence, CharSequence> NO_HEADERS = (name, value) -> {};
 
     public Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers) {
-        this(user, keyId, requestId, headers, false, null);
+        this(user, keyId, requestId, headers, false, null, null);
+    }
+
+    public Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers, boolean queued,
+                  AtomicInteger paidCalls) {
+        this(user, keyId, requestId, headers, queued, paidCalls, null);
     }
 
     /**

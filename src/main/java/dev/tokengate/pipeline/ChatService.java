@@ -6,6 +6,7 @@ import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
@@ -61,7 +62,7 @@ public final class ChatService {
     public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
         List<Deployment> plan = plan(caller.user(), request.model());
         return accounting.admit(caller, request, plan).compose(ticket ->
-                guarded(() -> completeOn(plan, request, caller.queued())).andThen(ar -> {
+                guarded(() -> completeOn(plan, request, caller.queued(), caller.deadline())).andThen(ar -> {
                     if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
                     else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
                 }));
@@ -75,8 +76,8 @@ public final class ChatService {
         }
     }
 
-    private Future<Served<ChatResponse>> completeOn(List<Deployment> plan, ChatRequest request, boolean queued) {
-        return attempts.run(plan, queued, d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
+    private Future<Served<ChatResponse>> completeOn(List<Deployment> plan, ChatRequest request, boolean queued, Deadline deadline) {
+        return attempts.run(plan, queued, deadline, d -> provider(d).chat(d, request.withModel(d.publicModel())).map(r -> {
             ChatResponse renamed = r.withModel(d.publicModel());
             return new Served<>(renamed, d.publicModel(), d, renamed.usage() == null ? Usage.ZERO : renamed.usage());
         }));
@@ -95,7 +96,7 @@ public final class ChatService {
         List<Deployment> plan = plan(caller.user(), request.model());
         return accounting.admit(caller, request, plan).compose(ticket -> {
             DeliveredText delivered = new DeliveredText(sink);
-            return guarded(() -> streamOn(plan, request, delivered)).andThen(ar -> {
+            return guarded(() -> streamOn(plan, request, delivered, caller.deadline())).andThen(ar -> {
                 if (ar.succeeded()) {
                     Usage reported = ar.result().usage();
                     boolean whole = !delivered.cancelled() && !reported.equals(Usage.ZERO);
@@ -118,8 +119,8 @@ public final class ChatService {
         return new Usage(prompt, delivered.tokens(), Math.min(prompt, reported.cachedPromptTokens()));
     }
 
-    private Future<Served<Void>> streamOn(List<Deployment> plan, ChatRequest request, StreamSink sink) {
-        return attempts.run(plan, d -> {
+    private Future<Served<Void>> streamOn(List<Deployment> plan, ChatRequest request, StreamSink sink, Deadline deadline) {
+        return attempts.run(plan, false, deadline, d -> {
             UsageCapturingSink capture = new UsageCapturingSink(sink, d.publicModel());
             return provider(d).stream(d, request.withModel(d.publicModel()), capture).<Served<Void>>transform(ar -> ar.succeeded()
                     ? Future.succeededFuture(new Served<>(null, d.publicModel(), d, capture.usage()))

@@ -72,6 +72,15 @@ public final class DeploymentHealth {
         }
     }
 
+    /** Ends a call that tells nothing about the deployment (the client's deadline cut it): only its probe, if any, ends. */
+    public void release(Deployment d) {
+        Breaker b = breakers.get(d.id());
+        if (b == null) return;
+        synchronized (b) {
+            b.probing = false;
+        }
+    }
+
     public void record(Deployment d, boolean ok, boolean countsAsFailure, String error, long nanos) {
         Breaker b = breakers.computeIfAbsent(d.id(), k -> new Breaker());
         synchronized (b) {

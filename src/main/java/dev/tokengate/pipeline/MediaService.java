@@ -46,7 +46,7 @@ public final class MediaService {
             long worst = 0;
             for (Deployment d : plan) worst = Math.max(worst, d.price().costMicros(new Usage(tokens, 0, 0)));
             return accounting.admit(caller, model, tokens, worst);
-        }).compose(ticket -> guarded(() -> attempts.run(plan, d -> provider(embedders, d).embed(d, request)
+        }).compose(ticket -> guarded(() -> attempts.run(plan, false, caller.deadline(), d -> provider(embedders, d).embed(d, request)
                         .map(r -> new ChatService.Served<>(r, d.publicModel(), d, new Usage(r.promptTokens(), 0, 0)))))
                 .andThen(ar -> {
                     if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
@@ -63,7 +63,7 @@ public final class MediaService {
         List<Deployment> plan = catalog.order(model);
         long worst = 0;
         for (Deployment d : plan) worst = Math.max(worst, d.price().imagesMicros(request.n()));
-        return accounting.admit(caller, model, 0, worst).compose(ticket -> guarded(() -> attempts.run(plan, d -> provider(painters, d)
+        return accounting.admit(caller, model, 0, worst).compose(ticket -> guarded(() -> attempts.run(plan, false, caller.deadline(), d -> provider(painters, d)
                         .generate(d, request).map(r -> new ChatService.Served<>(r, d.publicModel(), d, Usage.ZERO))))
                 .andThen(ar -> {
                     if (ar.succeeded()) {

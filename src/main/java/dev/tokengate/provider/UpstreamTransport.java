@@ -2,6 +2,7 @@ package dev.tokengate.provider;
 
 import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.core.ApiException;
+import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.tracing.Tracing;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP exchange every upstream adapter shares: a JSON POST on the calling loop's client with the first-byte
- * timeout, the whole body read under the idle timeout, and transport failures as {@link ApiException}s. The adapter
+ * timeout, the whole body read under the idle timeout, and transport failures as {@link ApiException}s. When the
+ * request has a client deadline ({@link AttemptDeadline}), the wait for the response headers (and, for a plain
+ * exchange, for the whole body) also ends at it, with {@link Deadline#exceeded()}. The adapter
  * adds its own headers (authentication, API version) and maps the upstream's status and body to errors itself.
  */
 public final class UpstreamTransport {
@@ -53,8 +56,9 @@ public final class UpstreamTransport {
      * first-byte timeout fails with a timeout and resets the request; a response that completes after that is reset too.
      */
     public Future<HttpClientResponse> post(Deployment d, String url, byte[] body) {
-        // read now: the tracing context is current only while the provider's call starts synchronously
+        // read now: the tracing context and the deadline are current only while the provider's call starts synchronously
         String traceparent = tracing.upstreamTraceparent();
+        Deadline deadline = AttemptDeadline.current();
         Promise<HttpClientResponse> result = Promise.promise();
         clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
@@ -63,8 +67,11 @@ public final class UpstreamTransport {
             }
             var req = ar.result();
             putHeaders(req, d, traceparent);
-            LoopTimer timer = LoopTimer.schedule(vertx, limits.firstByteTimeoutMs(), () -> {
-                if (result.tryFail(firstByteTimeout(d))) req.reset();
+            // the client's deadline, when it comes first, cuts the wait for the headers instead
+            long left = deadline == null ? Long.MAX_VALUE : deadline.remainingMillis();
+            boolean byDeadline = left < limits.firstByteTimeoutMs();
+            LoopTimer timer = LoopTimer.schedule(vertx, byDeadline ? left : limits.firstByteTimeoutMs(), () -> {
+                if (result.tryFail(byDeadline ? deadline.exceeded() : firstByteTimeout(d))) req.reset();
             });
             req.send(Buffer.buffer(body)).onComplete(sent -> {
                 timer.cancel();
@@ -88,6 +95,7 @@ public final class UpstreamTransport {
      */
     public Future<Answer> exchange(Deployment d, String url, byte[] body) {
         String traceparent = tracing.upstreamTraceparent();
+        Deadline deadline = AttemptDeadline.current();
         Promise<Answer> result = Promise.promise();
         clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
@@ -96,7 +104,7 @@ public final class UpstreamTransport {
             }
             HttpClientRequest req = ar.result();
             putHeaders(req, d, traceparent);
-            ExchangeTimer timer = new ExchangeTimer(d, result, req);
+            ExchangeTimer timer = new ExchangeTimer(d, result, req, deadline);
             req.send(Buffer.buffer(body)).onComplete(sent -> {
                 if (sent.failed()) {
                     timer.stop();
@@ -127,11 +135,15 @@ public final class UpstreamTransport {
         return result.future();
     }
 
-    /** The first-byte timeout until the response headers, then the idle timeout while the body arrives. */
+    /**
+     * The first-byte timeout until the response headers, then the idle timeout while the body arrives; and the client's
+     * deadline, if any, over both (the client sees nothing of a plain answer until its body has ended).
+     */
     private final class ExchangeTimer {
         private final Deployment d;
         private final Promise<?> result;
         private final HttpClientRequest req;
+        private final Deadline deadline;
         private final long startNanos = System.nanoTime();
         private final long firstByteNanos = TimeUnit.MILLISECONDS.toNanos(limits.firstByteTimeoutMs());
         private final long idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
@@ -140,12 +152,14 @@ public final class UpstreamTransport {
         private volatile long lastDataNanos;
         private volatile LoopTimer timer;
 
-        ExchangeTimer(Deployment d, Promise<?> result, HttpClientRequest req) {
+        ExchangeTimer(Deployment d, Promise<?> result, HttpClientRequest req, Deadline deadline) {
             this.d = d;
             this.result = result;
             this.req = req;
+            this.deadline = deadline;
             // the earlier of the two: once the headers are in, the idle timeout may end sooner than the first-byte one
-            arm(Math.min(limits.firstByteTimeoutMs(), limits.idleTimeoutMs()));
+            long first = Math.min(limits.firstByteTimeoutMs(), limits.idleTimeoutMs());
+            arm(deadline == null ? first : Math.min(first, deadline.remainingMillis()));
         }
 
         void headersArrived() {
@@ -171,12 +185,18 @@ public final class UpstreamTransport {
             if (stopped) return;
             long now = System.nanoTime();
             long left = body ? idleNanos - (now - lastDataNanos) : firstByteNanos - (now - startNanos);
+            boolean byDeadline = false;
+            if (deadline != null && deadline.atNanos() - now < left) {
+                left = deadline.atNanos() - now;
+                byDeadline = true;
+            }
             if (left > 0) {
                 arm(TimeUnit.NANOSECONDS.toMillis(left) + 1);
                 return;
             }
             stopped = true;
-            if (result.tryFail(body ? quiet(d) : firstByteTimeout(d))) req.reset();
+            ApiException e = byDeadline ? deadline.exceeded() : body ? quiet(d) : firstByteTimeout(d);
+            if (result.tryFail(e)) req.reset();
         }
     }
 

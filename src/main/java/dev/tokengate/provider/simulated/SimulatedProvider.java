@@ -7,6 +7,7 @@ import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.Choice;
+import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
@@ -17,6 +18,7 @@ import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.ToolChoice;
 import dev.tokengate.core.ToolSpec;
 import dev.tokengate.core.Usage;
+import dev.tokengate.provider.AttemptDeadline;
 import dev.tokengate.tokens.Tokenizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,6 +60,7 @@ public final class SimulatedProvider implements Provider {
 
     @Override
     public Future<ChatResponse> chat(Deployment deployment, ChatRequest request) {
+        Deadline deadline = AttemptDeadline.current();
         Plan plan = plan(request);
         List<Choice> choices = new ArrayList<>();
         for (int i = 0; i < request.n(); i++) {
@@ -70,12 +73,18 @@ public final class SimulatedProvider implements Provider {
         long delay = ttftMs + (tokensPerSecond > 0 ? 1000L * plan.usage().completionTokens() / request.n() / tokensPerSecond : 0);
         if (delay <= 0) return Future.succeededFuture(response);
         Promise<ChatResponse> p = Promise.promise();
+        // like a real upstream, a simulated one that would answer after the client's deadline is cut at it
+        if (deadline != null && delay >= deadline.remainingMillis()) {
+            vertx.setTimer(Math.max(1, deadline.remainingMillis()), t -> p.fail(deadline.exceeded()));
+            return p.future();
+        }
         vertx.setTimer(delay, t -> p.complete(response));
         return p.future();
     }
 
     @Override
     public Future<Void> stream(Deployment deployment, ChatRequest request, StreamSink sink) {
+        Deadline deadline = AttemptDeadline.current();
         Plan plan = plan(request);
         String id = newId();
         long created = clock.instant().getEpochSecond();
@@ -100,7 +109,9 @@ public final class SimulatedProvider implements Provider {
         }
         chunks.add(new ChatChunk(id, created, model, List.of(), plan.usage(), FINGERPRINT));
         Promise<Void> done = Promise.promise();
-        if (ttftMs <= 0 && tokensPerSecond <= 0) {
+        if (deadline != null && ttftMs > 0 && ttftMs >= deadline.remainingMillis()) {
+            vertx.setTimer(Math.max(1, deadline.remainingMillis()), t -> done.fail(deadline.exceeded()));
+        } else if (ttftMs <= 0 && tokensPerSecond <= 0) {
             for (ChatChunk c : chunks) {
                 if (sink.cancelled()) break;
                 sink.onChunk(c);
