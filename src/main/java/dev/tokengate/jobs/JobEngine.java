@@ -291,12 +291,16 @@ public final class JobEngine {
                         : new JobStore.Finish(job.id(), owner, JobStatus.FAILED, failure, job.runAfter(), now);
             }
             boolean ends = finish.status() != JobStatus.PENDING;
-            writer.finish(finish).onComplete(stored -> {
+            // only sync job-API callers wait (awaitEnd); nobody waits for a batch item
+            boolean announce = ends && !"batch_item".equals(job.kind());
+            // PostgreSQL sends the NOTIFY in the outcome's own transaction; otherwise it is published after the commit
+            boolean storeAnnounces = announce && store.announcesEnds();
+            writer.finish(finish, storeAnnounces).onComplete(stored -> {
                 busy.decrementAndGet();
                 running.remove(job.id());
                 boolean applied = stored.succeeded() && stored.result();
                 if (stored.failed()) LOG.warn("recording job {} failed: {}", job.id(), stored.cause().getMessage());
-                if (applied && ends) ended(job.after(finish));
+                if (applied && ends) ended(job.after(finish), announce && !storeAnnounces);
                 // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry; a job
                 // put back only waits for a slot, so its callers keep waiting for its end
                 if (applied && !ends && !finish.putBack()) wakeWaiters(job.id());
@@ -322,10 +326,12 @@ public final class JobEngine {
         return retryAfterSeconds == null ? jittered : Math.max(jittered, retryAfterSeconds * 1000L);
     }
 
-    /** @param job the job as now stored: its outcome is committed */
-    private void ended(Job job) {
-        // only sync job-API callers wait (awaitEnd); nobody waits for a batch item
-        if (!"batch_item".equals(job.kind())) signals.publishDone(job.id());
+    /**
+     * @param job     the job as now stored: its outcome is committed
+     * @param publish tell other instances (when the store did not, in the outcome's transaction)
+     */
+    private void ended(Job job, boolean publish) {
+        if (publish) signals.publishDone(job.id());
         List<Promise<Job>> local = waiters.remove(job.id());
         if (local != null) local.forEach(p -> p.tryComplete(job));
         onEnd.forEach(l -> l.accept(job));

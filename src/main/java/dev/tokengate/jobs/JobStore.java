@@ -69,6 +69,19 @@ public interface JobStore {
      */
     boolean[] write(List<Job> jobs, List<Finish> finishes);
 
+    /**
+     * As {@link #write(List, List)}; a store that {@link #announcesEnds()} also tells other instances, in the same
+     * transaction, about each job it ended whose {@code announce} flag is set (one per finish).
+     */
+    default boolean[] write(List<Job> jobs, List<Finish> finishes, boolean[] announce) {
+        return write(jobs, finishes);
+    }
+
+    /** True when {@link #write(List, List, boolean[])} announces the ends it commits (PostgreSQL's NOTIFY). */
+    default boolean announcesEnds() {
+        return false;
+    }
+
     /** Jobs that ended but whose callback was not delivered yet, earliest ended first. */
     List<Job> pendingCallbacks(int limit);
 
