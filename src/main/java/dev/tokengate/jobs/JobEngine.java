@@ -108,7 +108,11 @@ public final class JobEngine {
             int released = store.releaseAll(clock.millis());
             if (released > 0) LOG.info("re-queued {} jobs left running by the previous run", released);
         }
-        signals.subscribe(id -> vertx.runOnContext(v -> wakeWaiters(id)), () -> vertx.runOnContext(v -> wakeQueued()));
+        // most ends announced are of jobs nobody here waits for (this instance's own, among them): no event-loop hop for
+        // those. A caller registering after this check reads the job itself (awaitEnd), and the end is committed by now.
+        signals.subscribe(id -> {
+            if (waiters.containsKey(id)) vertx.runOnContext(v -> wakeWaiters(id));
+        }, () -> vertx.runOnContext(v -> wakeQueued()));
         scanTimer = vertx.setPeriodic(SCAN_INTERVAL_MS, t -> wakeQueued());
         heartbeatTimer = vertx.setPeriodic(Math.max(1000, leaseMs / 3), t -> {
             if (busy.get() > 0) blocking(() -> store.renewLeases(owner, clock.millis() + leaseMs, clock.millis()));

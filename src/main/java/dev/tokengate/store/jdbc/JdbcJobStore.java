@@ -89,10 +89,15 @@ public final class JdbcJobStore implements JobStore {
         return claimed;
     }
 
-    /** A claim on the writer's held connection (claims run on the job writer's thread, between its group commits). */
+    /**
+     * A claim on the writer's held connection (claims run on the job writer's thread, between its group commits). On
+     * PostgreSQL it is planned at every execution, never server-prepared: a cached generic plan (made while the table
+     * was small) found the claimed rows by a sequential scan of the whole table.
+     */
     private List<Job> held(String statement, Object... params) {
         return writer.inTransaction(c -> {
             PreparedStatement ps = c.statement(statement);
+            if (pg) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             Sql.bind(ps, params);
             List<Job> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
