@@ -77,6 +77,15 @@ public interface JobStore {
         return write(jobs, finishes);
     }
 
+    /**
+     * One thread (the {@link JobWriter}'s) will now run {@link #write} and {@link #claim} often, one call at a time: a
+     * store may keep a connection and its prepared statements for them until {@link #releaseWriterConnection()}.
+     */
+    default void holdWriterConnection() {}
+
+    /** Gives back what {@link #holdWriterConnection()} kept. */
+    default void releaseWriterConnection() {}
+
     /** True when {@link #write(List, List, boolean[])} announces the ends it commits (PostgreSQL's NOTIFY). */
     default boolean announcesEnds() {
         return false;

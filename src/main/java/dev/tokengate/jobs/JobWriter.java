@@ -50,6 +50,7 @@ final class JobWriter {
     JobWriter(Vertx vertx, JobStore store) {
         this.vertx = vertx;
         this.store = store;
+        store.holdWriterConnection();
         this.thread = Thread.ofPlatform().daemon().name("tokengate-job-writer").start(this::loop);
     }
 
@@ -88,6 +89,7 @@ final class JobWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.releaseWriterConnection();
     }
 
     private void loop() {

@@ -23,8 +23,12 @@ public final class JdbcJobStore implements JobStore {
     private final Sql sql;
     private final JobSql q;
     private final boolean pg;
-    /** The group commits and claims (all run on the job writer's thread), with their statements prepared once. */
+    /**
+     * The group commits and claims (all run on the job writer's thread), with their statements prepared once, while a
+     * writer {@link #holdWriterConnection() holds} it; otherwise each takes a pooled connection for its transaction.
+     */
     private final HeldConnection writer;
+    private volatile boolean holding;
     /** PostgreSQL: the channel on which a group commit announces the jobs it ended; null when it does not. */
     private volatile String endChannel;
 
@@ -36,9 +40,31 @@ public final class JdbcJobStore implements JobStore {
         this.writer = new HeldConnection(ds);
     }
 
+    @Override
+    public void holdWriterConnection() {
+        holding = true;
+    }
+
+    @Override
+    public void releaseWriterConnection() {
+        holding = false;
+        writer.close();
+    }
+
     /** Gives the writer's held connection back to the pool. */
     public void close() {
-        writer.close();
+        releaseWriterConnection();
+    }
+
+    /** {@code work} in one transaction on the held connection, or on a pooled one given back after it. */
+    private <T> T writing(HeldConnection.Work<T> work) {
+        if (holding) return writer.inTransaction(work);
+        HeldConnection once = new HeldConnection(ds);
+        try {
+            return once.inTransaction(work);
+        } finally {
+            once.close();
+        }
     }
 
     @Override
@@ -90,12 +116,12 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /**
-     * A claim on the writer's held connection (claims run on the job writer's thread, between its group commits). On
+     * A claim, on the writer's held connection when it holds one (claims run on the job writer's thread, between its group commits). On
      * PostgreSQL it is planned at every execution, never server-prepared: a cached generic plan (made while the table
      * was small) found the claimed rows by a sequential scan of the whole table.
      */
     private List<Job> held(String statement, Object... params) {
-        return writer.inTransaction(c -> {
+        return writing(c -> {
             PreparedStatement ps = c.statement(statement);
             if (pg) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             Sql.bind(ps, params);
@@ -174,7 +200,7 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public boolean[] write(List<Job> jobs, List<Finish> finishes, boolean[] announce) {
         boolean[] applied = new boolean[finishes.size()];
-        writer.inTransaction(c -> {
+        writing(c -> {
             if (!jobs.isEmpty()) {
                 Sql.batch(c.statement(q.insert()), jobs.stream().map(JdbcJobStore::row).toList(), 1000);
             }
