@@ -3,7 +3,6 @@ package dev.tokengate.store.jdbc;
 import dev.tokengate.jobs.Job;
 import dev.tokengate.jobs.JobStatus;
 import dev.tokengate.jobs.JobStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
