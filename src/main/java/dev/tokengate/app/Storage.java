@@ -68,7 +68,10 @@ final class Storage implements AutoCloseable {
         }
         Database db = Database.open(url, poolSize);
         JobSignals signals = db.dialect() == Dialect.POSTGRESQL ? new PgJobSignals(db, url) : JobSignals.LOCAL;
-        return new Storage(new JdbcAccountStore(db), new JdbcJobStore(db), new JdbcBatchStore(db), new JdbcFileStore(db),
+        JdbcJobStore jobs = new JdbcJobStore(db);
+        // a group commit sends the NOTIFY of the jobs it ended in its own transaction (no round trip nor commit of its own)
+        if (db.dialect() == Dialect.POSTGRESQL) jobs.announceEnds();
+        return new Storage(new JdbcAccountStore(db), jobs, new JdbcBatchStore(db), new JdbcFileStore(db),
                 new JdbcResponseStore(db), signals, new JdbcLedgerStore(db), db);
     }
 
@@ -88,6 +91,7 @@ final class Storage implements AutoCloseable {
     @Override
     public void close() {
         ledger.close();
+        if (jobs instanceof JdbcJobStore j) j.close();
         if (database != null) database.close();
     }
 }

@@ -108,7 +108,11 @@ public final class JobEngine {
             int released = store.releaseAll(clock.millis());
             if (released > 0) LOG.info("re-queued {} jobs left running by the previous run", released);
         }
-        signals.subscribe(id -> vertx.runOnContext(v -> wakeWaiters(id)), () -> vertx.runOnContext(v -> wakeQueued()));
+        // most ends announced are of jobs nobody here waits for (this instance's own, among them): no event-loop hop for
+        // those. A caller registering after this check reads the job itself (awaitEnd), and the end is committed by now.
+        signals.subscribe(id -> {
+            if (waiters.containsKey(id)) vertx.runOnContext(v -> wakeWaiters(id));
+        }, () -> vertx.runOnContext(v -> wakeQueued()));
         scanTimer = vertx.setPeriodic(SCAN_INTERVAL_MS, t -> wakeQueued());
         heartbeatTimer = vertx.setPeriodic(Math.max(1000, leaseMs / 3), t -> {
             if (busy.get() > 0) blocking(() -> store.renewLeases(owner, clock.millis() + leaseMs, clock.millis()));
@@ -291,12 +295,16 @@ public final class JobEngine {
                         : new JobStore.Finish(job.id(), owner, JobStatus.FAILED, failure, job.runAfter(), now);
             }
             boolean ends = finish.status() != JobStatus.PENDING;
-            writer.finish(finish).onComplete(stored -> {
+            // only sync job-API callers wait (awaitEnd); nobody waits for a batch item
+            boolean announce = ends && !"batch_item".equals(job.kind());
+            // PostgreSQL sends the NOTIFY in the outcome's own transaction; otherwise it is published after the commit
+            boolean storeAnnounces = announce && store.announcesEnds();
+            writer.finish(finish, storeAnnounces).onComplete(stored -> {
                 busy.decrementAndGet();
                 running.remove(job.id());
                 boolean applied = stored.succeeded() && stored.result();
                 if (stored.failed()) LOG.warn("recording job {} failed: {}", job.id(), stored.cause().getMessage());
-                if (applied && ends) ended(job.after(finish));
+                if (applied && ends) ended(job.after(finish), announce && !storeAnnounces);
                 // callers waiting on a job whose attempt failed in a retryable way learn it is queued for retry; a job
                 // put back only waits for a slot, so its callers keep waiting for its end
                 if (applied && !ends && !finish.putBack()) wakeWaiters(job.id());
@@ -322,10 +330,12 @@ public final class JobEngine {
         return retryAfterSeconds == null ? jittered : Math.max(jittered, retryAfterSeconds * 1000L);
     }
 
-    /** @param job the job as now stored: its outcome is committed */
-    private void ended(Job job) {
-        // only sync job-API callers wait (awaitEnd); nobody waits for a batch item
-        if (!"batch_item".equals(job.kind())) signals.publishDone(job.id());
+    /**
+     * @param job     the job as now stored: its outcome is committed
+     * @param publish tell other instances (when the store did not, in the outcome's transaction)
+     */
+    private void ended(Job job, boolean publish) {
+        if (publish) signals.publishDone(job.id());
         List<Promise<Job>> local = waiters.remove(job.id());
         if (local != null) local.forEach(p -> p.tryComplete(job));
         onEnd.forEach(l -> l.accept(job));

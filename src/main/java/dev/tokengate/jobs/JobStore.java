@@ -69,6 +69,28 @@ public interface JobStore {
      */
     boolean[] write(List<Job> jobs, List<Finish> finishes);
 
+    /**
+     * As {@link #write(List, List)}; a store that {@link #announcesEnds()} also tells other instances, in the same
+     * transaction, about each job it ended whose {@code announce} flag is set (one per finish).
+     */
+    default boolean[] write(List<Job> jobs, List<Finish> finishes, boolean[] announce) {
+        return write(jobs, finishes);
+    }
+
+    /**
+     * One thread (the {@link JobWriter}'s) will now run {@link #write} and {@link #claim} often, one call at a time: a
+     * store may keep a connection and its prepared statements for them until {@link #releaseWriterConnection()}.
+     */
+    default void holdWriterConnection() {}
+
+    /** Gives back what {@link #holdWriterConnection()} kept. */
+    default void releaseWriterConnection() {}
+
+    /** True when {@link #write(List, List, boolean[])} announces the ends it commits (PostgreSQL's NOTIFY). */
+    default boolean announcesEnds() {
+        return false;
+    }
+
     /** Jobs that ended but whose callback was not delivered yet, earliest ended first. */
     List<Job> pendingCallbacks(int limit);
 

@@ -27,7 +27,8 @@ final class JobWriter {
 
     private record Insert(List<Job> jobs, Context ctx, Promise<Void> done) implements Op {}
 
-    private record Change(JobStore.Finish finish, Context ctx, Promise<Boolean> done) implements Op {}
+    /** @param announce tell other instances when it ends the job (in the same transaction, if the store can) */
+    private record Change(JobStore.Finish finish, boolean announce, Context ctx, Promise<Boolean> done) implements Op {}
 
     private record Task<T>(Callable<T> work, Context ctx, Promise<T> done) implements Op {
         void run() {
@@ -49,6 +50,7 @@ final class JobWriter {
     JobWriter(Vertx vertx, JobStore store) {
         this.vertx = vertx;
         this.store = store;
+        store.holdWriterConnection();
         this.thread = Thread.ofPlatform().daemon().name("tokengate-job-writer").start(this::loop);
     }
 
@@ -59,10 +61,13 @@ final class JobWriter {
         return p.future();
     }
 
-    /** Applies the finish (or put-back) if its owner still holds the lease; true when it did. */
-    Future<Boolean> finish(JobStore.Finish finish) {
+    /**
+     * Applies the finish (or put-back) if its owner still holds the lease; true when it did. With {@code announce}, a
+     * store that {@link JobStore#announcesEnds() announces ends} tells other instances in the same transaction.
+     */
+    Future<Boolean> finish(JobStore.Finish finish, boolean announce) {
         Promise<Boolean> p = Promise.promise();
-        queue.add(new Change(finish, vertx.getOrCreateContext(), p));
+        queue.add(new Change(finish, announce, vertx.getOrCreateContext(), p));
         return p.future();
     }
 
@@ -84,6 +89,7 @@ final class JobWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.releaseWriterConnection();
     }
 
     private void loop() {
@@ -122,7 +128,9 @@ final class JobWriter {
             try {
                 List<Job> jobs = new ArrayList<>();
                 inserts.forEach(i -> jobs.addAll(i.jobs()));
-                boolean[] applied = store.write(jobs, changes.stream().map(Change::finish).toList());
+                boolean[] announce = new boolean[changes.size()];
+                for (int k = 0; k < announce.length; k++) announce[k] = changes.get(k).announce();
+                boolean[] applied = store.write(jobs, changes.stream().map(Change::finish).toList(), announce);
                 inserts.forEach(i -> answer(i.ctx(), i.done(), null));
                 for (int k = 0; k < applied.length; k++) answer(changes.get(k).ctx(), changes.get(k).done(), applied[k]);
             } catch (RuntimeException e) {

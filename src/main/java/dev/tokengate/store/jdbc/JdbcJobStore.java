@@ -3,7 +3,6 @@ package dev.tokengate.store.jdbc;
 import dev.tokengate.jobs.Job;
 import dev.tokengate.jobs.JobStatus;
 import dev.tokengate.jobs.JobStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,11 +21,49 @@ public final class JdbcJobStore implements JobStore {
     private final DataSource ds;
     private final Sql sql;
     private final JobSql q;
+    private final boolean pg;
+    /**
+     * The group commits and claims (all run on the job writer's thread), with their statements prepared once, while a
+     * writer {@link #holdWriterConnection() holds} it; otherwise each takes a pooled connection for its transaction.
+     */
+    private final HeldConnection writer;
+    private volatile boolean holding;
+    /** PostgreSQL: the channel on which a group commit announces the jobs it ended; null when it does not. */
+    private volatile String endChannel;
 
     public JdbcJobStore(Database db) {
         this.ds = db.dataSource();
         this.sql = new Sql(ds);
         this.q = JobSql.of(db.dialect());
+        this.pg = db.dialect() == Dialect.POSTGRESQL;
+        this.writer = new HeldConnection(ds);
+    }
+
+    @Override
+    public void holdWriterConnection() {
+        holding = true;
+    }
+
+    @Override
+    public void releaseWriterConnection() {
+        holding = false;
+        writer.close();
+    }
+
+    /** Gives the writer's held connection back to the pool. */
+    public void close() {
+        releaseWriterConnection();
+    }
+
+    /** {@code work} in one transaction on the held connection, or on a pooled one given back after it. */
+    private <T> T writing(HeldConnection.Work<T> work) {
+        if (holding) return writer.inTransaction(work);
+        HeldConnection once = new HeldConnection(ds);
+        try {
+            return once.inTransaction(work);
+        } finally {
+            once.close();
+        }
     }
 
     @Override
@@ -64,7 +101,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit) {
-        List<Job> claimed = new ArrayList<>(sql.list(q.claim(), JdbcJobStore::job, owner, leaseUntil, now, now, limit, now, limit, limit));
+        List<Job> claimed = held(q.claim(), owner, leaseUntil, now, now, limit, now, limit, limit);
         // RETURNING yields rows in no particular order
         claimed.sort(CLAIM_ORDER);
         return claimed;
@@ -72,9 +109,27 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public List<Job> claim(String owner, long now, long leaseUntil, int limit, String model) {
-        List<Job> claimed = new ArrayList<>(sql.list(q.claimModel(), JdbcJobStore::job, owner, leaseUntil, now, model, now, limit, model, now, limit, limit));
+        List<Job> claimed = held(q.claimModel(), owner, leaseUntil, now, model, now, limit, model, now, limit, limit);
         claimed.sort(CLAIM_ORDER);
         return claimed;
+    }
+
+    /**
+     * A claim, on the writer's held connection when it holds one (claims run on the job writer's thread, between its group commits). On
+     * PostgreSQL it is planned at every execution, never server-prepared: a cached generic plan (made while the table
+     * was small) found the claimed rows by a sequential scan of the whole table.
+     */
+    private List<Job> held(String statement, Object... params) {
+        return writing(c -> {
+            PreparedStatement ps = c.statement(statement);
+            if (pg) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            Sql.bind(ps, params);
+            List<Job> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(job(rs));
+            }
+            return out;
+        });
     }
 
     @Override
@@ -120,12 +175,33 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public boolean[] write(List<Job> jobs, List<Finish> finishes) {
+        return write(jobs, finishes, null);
+    }
+
+    @Override
+    public boolean announcesEnds() {
+        return endChannel != null;
+    }
+
+    /**
+     * PostgreSQL: announce the jobs a group ends (those flagged by the caller) as {@link PgJobSignals} does, with a
+     * NOTIFY sent in the group's own transaction (delivered at its commit) instead of a transaction of its own after it.
+     */
+    public void announceEnds() {
+        if (!pg) throw new IllegalStateException("only PostgreSQL announces job ends");
+        this.endChannel = PgJobSignals.CHANNEL;
+    }
+
+    /**
+     * The group commit, on the held connection with its statements prepared once: one batched insert, one batched
+     * update per kind of finish, and (PostgreSQL, {@link #announceEnds}) the NOTIFY of the flagged jobs it ended.
+     */
+    @Override
+    public boolean[] write(List<Job> jobs, List<Finish> finishes, boolean[] announce) {
         boolean[] applied = new boolean[finishes.size()];
-        sql.inTransaction(c -> {
+        writing(c -> {
             if (!jobs.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(q.insert())) {
-                    Sql.batch(ps, jobs.stream().map(JdbcJobStore::row).toList(), 1000);
-                }
+                Sql.batch(c.statement(q.insert()), jobs.stream().map(JdbcJobStore::row).toList(), 1000);
             }
             applyFinishes(c, finishes, f -> f.status() == JobStatus.COMPLETED, q.complete(),
                     f -> finish(f.id(), f.owner(), f.outcome(), f.now()), applied);
@@ -136,25 +212,39 @@ public final class JdbcJobStore implements JobStore {
                             f.now(), f.id(), f.owner()}, applied);
             applyFinishes(c, finishes, Finish::putBack, q.putBack(),
                     f -> new Object[]{f.runAfter(), f.now(), f.id(), f.owner()}, applied);
+            String channel = endChannel;
+            if (channel != null && announce != null) {
+                List<String> ended = new ArrayList<>();
+                for (int i = 0; i < applied.length; i++) {
+                    if (applied[i] && announce[i] && finishes.get(i).status().terminal()) ended.add(finishes.get(i).id());
+                }
+                if (!ended.isEmpty()) {
+                    PreparedStatement notify = c.statement("SELECT pg_notify(?, ?)");
+                    for (String payload : PgJobSignals.donePayloads(ended)) {
+                        Sql.bind(notify, channel, payload);
+                        notify.executeQuery().close();
+                    }
+                }
+            }
+            return null;
         });
         return applied;
     }
 
     /** One batched statement for the finishes of one kind; marks those that matched their row. */
-    private static void applyFinishes(Connection c, List<Finish> finishes, Predicate<Finish> kind,
+    private static void applyFinishes(HeldConnection c, List<Finish> finishes, Predicate<Finish> kind,
                                       String statement, Function<Finish, Object[]> params, boolean[] applied)
             throws SQLException {
         List<Integer> at = new ArrayList<>();
         for (int i = 0; i < finishes.size(); i++) if (kind.test(finishes.get(i))) at.add(i);
         if (at.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(statement)) {
-            for (int i : at) {
-                Sql.bind(ps, params.apply(finishes.get(i)));
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int k = 0; k < at.size(); k++) applied[at.get(k)] = counts[k] == 1;
+        PreparedStatement ps = c.statement(statement);
+        for (int i : at) {
+            Sql.bind(ps, params.apply(finishes.get(i)));
+            ps.addBatch();
         }
+        int[] counts = ps.executeBatch();
+        for (int k = 0; k < at.size(); k++) applied[at.get(k)] = counts[k] == 1;
     }
 
     @Override

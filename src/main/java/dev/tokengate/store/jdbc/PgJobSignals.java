@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -59,16 +61,25 @@ public final class PgJobSignals implements JobSignals {
         // cleared first: a signal raised from here on schedules another flush
         flushScheduled.set(false);
         if (queued.getAndSet(false)) notify("queued");
+        List<String> ids = new ArrayList<>();
+        for (String id = doneIds.poll(); id != null; id = doneIds.poll()) ids.add(id);
+        donePayloads(ids).forEach(this::notify);
+    }
+
+    /** "done:ID,ID,..." payloads naming every id, each at most {@value #MAX_PAYLOAD} characters. */
+    static List<String> donePayloads(List<String> ids) {
+        List<String> out = new ArrayList<>();
         StringBuilder payload = new StringBuilder("done:");
-        for (String id = doneIds.poll(); id != null; id = doneIds.poll()) {
+        for (String id : ids) {
             if (payload.length() > 5 && payload.length() + 1 + id.length() > MAX_PAYLOAD) {
-                notify(payload.toString());
+                out.add(payload.toString());
                 payload.setLength(5);
             }
             if (payload.length() > 5) payload.append(',');
             payload.append(id);
         }
-        if (payload.length() > 5) notify(payload.toString());
+        if (payload.length() > 5) out.add(payload.toString());
+        return out;
     }
 
     private void notify(String payload) {
