@@ -4,19 +4,19 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.ratelimit.Decision;
 import dev.tokengate.ratelimit.Permit;
 import dev.tokengate.ratelimit.RateLimiter;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rate limits shared by every instance that points at the same Redis: each check-and-count is one Lua script, so N
  * instances enforce one limit. A request's concurrency slot is leased for {@link #LEASE_MS}, so slots held by an
- * instance that died free themselves.
+ * instance that died free themselves. Commands go through {@link RespClient}: pipelined on a connection of the calling
+ * event loop, answered there.
  */
 public final class RedisRateLimiter implements RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
@@ -34,27 +35,32 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final String ACQUIRE_SHA = sha1(ACQUIRE);
     private static final String RELEASE_SHA = sha1(RELEASE);
     private static final String[] REFUSALS = {null, "requests", "tokens", "concurrency"};
+    private static final String LEASE = Long.toString(LEASE_MS);
 
-    private final Vertx vertx;
-    private final RedisLink link;
+    private final RespClient redis;
     private final String prefix;
-    private CompletableFuture<Void> scriptsLoaded;
-    private StatefulRedisConnection<String, String> scriptsLoadedOn;
+    /** Each scope's two keys, made once. */
+    private final ConcurrentHashMap<String, String[]> keys = new ConcurrentHashMap<>();
 
     public RedisRateLimiter(Vertx vertx, GatewayConfig.Redis config) {
-        this.vertx = vertx;
-        this.link = new RedisLink(config.url());
+        this.redis = new RespClient(vertx, config.url(), List.of(ACQUIRE, RELEASE));
         this.prefix = config.keyPrefix();
     }
 
     @Override
     public Future<Decision> acquire(String scope, GatewayConfig.RateLimit limit, long tokens) {
         String permitId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        String[] keys = {key(scope, "r"), key(scope, "t"), key(scope, "c")};
-        CompletionStage<List<Object>> run = eval(ACQUIRE, ACQUIRE_SHA, keys, Long.toString(limit.requestsPerMinute()),
-                Long.toString(limit.tokensPerMinute()), Long.toString(limit.concurrentRequests()), Long.toString(tokens),
-                permitId, Long.toString(LEASE_MS));
-        return Future.fromCompletionStage(run, vertx.getOrCreateContext()).map(r -> {
+        String[] k = keys(scope);
+        ByteBuf b = Unpooled.buffer(160 + 2 * k[0].length());
+        evalsha(b, ACQUIRE_SHA, 6, k);
+        RespClient.bulk(b, limit.requestsPerMinute());
+        RespClient.bulk(b, limit.tokensPerMinute());
+        RespClient.bulk(b, limit.concurrentRequests());
+        RespClient.bulk(b, tokens);
+        RespClient.bulk(b, permitId);
+        RespClient.bulk(b, LEASE);
+        return redis.send(BufferInternal.buffer(b), true).map(reply -> {
+            List<?> r = (List<?>) reply;
             int refused = (int) (long) (Long) r.get(0);
             long second = (Long) r.get(6);
             return new Decision(refused == 0 ? new Permit(scope, permitId, second, tokens) : null, REFUSALS[refused], limit,
@@ -65,56 +71,34 @@ public final class RedisRateLimiter implements RateLimiter {
     @Override
     public void release(Permit permit, long actualTokens) {
         if (permit.id() == null) return;
-        eval(RELEASE, RELEASE_SHA, new String[]{key(permit.scope(), "t"), key(permit.scope(), "c")}, permit.id(),
-                Long.toString(permit.second()), Long.toString(actualTokens - permit.countedTokens()))
-                .exceptionally(e -> {
-                    LOG.debug("releasing a rate-limit permit failed (its slot expires with its lease): {}", e.getMessage());
-                    return null;
-                });
+        ByteBuf b = Unpooled.buffer(160);
+        evalsha(b, RELEASE_SHA, 3, keys(permit.scope()));
+        RespClient.bulk(b, permit.id());
+        RespClient.bulk(b, permit.second());
+        RespClient.bulk(b, actualTokens - permit.countedTokens());
+        Buffer command = BufferInternal.buffer(b);
+        redis.send(command, true).onFailure(e ->
+                LOG.debug("releasing a rate-limit permit failed (its slot expires with its lease): {}", e.getMessage()));
+    }
+
+    /** EVALSHA sha 2 window in-flight, leaving the script's {@code argc} arguments to the caller. */
+    private static void evalsha(ByteBuf b, String sha, int argc, String[] k) {
+        b.writeByte('*');
+        RespClient.writeDecimal(b, 5 + argc);
+        RespClient.bulk(b, "EVALSHA");
+        RespClient.bulk(b, sha);
+        RespClient.bulk(b, "2");
+        RespClient.bulk(b, k[0]);
+        RespClient.bulk(b, k[1]);
     }
 
     /** Keys of one scope share a hash tag, so they live on one node of a Redis cluster. */
-    private String key(String scope, String kind) {
-        return prefix + "rl:{" + scope + "}:" + kind;
-    }
-
-    /**
-     * The connection, with both scripts loaded into Redis first, so that EVALSHA does not miss: the NOSCRIPT fallback
-     * would send a script after commands issued later (a release could then land after the next acquire).
-     */
-    private CompletionStage<StatefulRedisConnection<String, String>> ready() {
-        return link.connection().thenCompose(c -> {
-            CompletableFuture<Void> loaded;
-            synchronized (this) {
-                if (scriptsLoaded == null || scriptsLoadedOn != c) {
-                    scriptsLoadedOn = c;
-                    scriptsLoaded = c.async().scriptLoad(ACQUIRE).thenCompose(x -> c.async().scriptLoad(RELEASE))
-                            .<Void>thenApply(x -> null).toCompletableFuture();
-                    CompletableFuture<Void> mine = scriptsLoaded;
-                    mine.exceptionally(e -> {
-                        synchronized (this) {
-                            if (scriptsLoaded == mine) scriptsLoaded = null;
-                        }
-                        return null;
-                    });
-                }
-                loaded = scriptsLoaded;
-            }
-            return loaded.thenApply(x -> c);
-        });
-    }
-
-    private CompletionStage<List<Object>> eval(String script, String sha, String[] keys, String... args) {
-        return ready().thenCompose(c -> evalsha(c, sha, keys, args).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
-            if (cause instanceof RedisNoScriptException) return c.async().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args);
-            return CompletableFuture.failedFuture(cause);
-        }));
-    }
-
-    private static CompletionStage<List<Object>> evalsha(StatefulRedisConnection<String, String> c, String sha, String[] keys,
-                                                         String[] args) {
-        return c.async().evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    private String[] keys(String scope) {
+        String[] k = keys.get(scope);
+        if (k != null) return k;
+        k = new String[]{prefix + "rl:{" + scope + "}:w", prefix + "rl:{" + scope + "}:c"};
+        if (keys.size() < 100_000) keys.put(scope, k);
+        return k;
     }
 
     private static String script(String name) {
@@ -135,6 +119,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public void close() {
-        link.close();
+        redis.close();
     }
 }
