@@ -225,6 +225,7 @@ final class RespClient implements AutoCloseable {
         private NetSocket socket;
         private int state = IDLE;
         private long nextAttemptAt;
+        private long connectedAt;
         private ByteBuf received;
         private long timer = -1;
 
@@ -267,6 +268,7 @@ final class RespClient implements AutoCloseable {
                 }
                 NetSocket s = ar.result();
                 socket = s;
+                connectedAt = System.currentTimeMillis();
                 s.handler(this::received);
                 s.closeHandler(x -> lost(s, "connection closed"));
                 s.exceptionHandler(e -> {
@@ -311,6 +313,8 @@ final class RespClient implements AutoCloseable {
             if (socket != s) return;
             socket = null;
             state = IDLE;
+            // a connection that worked for a while is tried again at once; one that fails at once, once a second
+            if (System.currentTimeMillis() - connectedAt >= RETRY_EVERY_MS) nextAttemptAt = 0;
             if (received != null) {
                 received.release();
                 received = null;
