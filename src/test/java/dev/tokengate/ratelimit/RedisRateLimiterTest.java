@@ -118,4 +118,42 @@ class RedisRateLimiterTest {
             other.close().await();
         }
     }
+
+    /** Runs {@code work} on an event loop, in one go, and waits for the future it returns. */
+    private <T> T onLoop(java.util.function.Supplier<io.vertx.core.Future<T>> work) {
+        io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> work.get().onComplete(p));
+        return p.future().await();
+    }
+
+    @Test
+    void callsOfOneEventLoopTurnGoTogetherReleasesFirstThenAcquiresInTheirOrder() {
+        GatewayConfig.RateLimit limit = new GatewayConfig.RateLimit(5, 100, 1);
+        Decision first = onLoop(() -> limiter.acquire("key:k", limit, 40));
+        assertThat(first.granted()).isTrue();
+        // one turn: the release (issued after the first acquire) is applied before both; the second acquire takes the
+        // slot it frees, the third finds it taken
+        java.util.List<Decision> turn = onLoop(() -> {
+            io.vertx.core.Future<Decision> a = limiter.acquire("key:k", limit, 10);
+            limiter.release(first.permit(), 30);
+            io.vertx.core.Future<Decision> b = limiter.acquire("key:k", limit, 10);
+            return io.vertx.core.Future.all(a, b).map(cf -> cf.<Decision>list());
+        });
+        assertThat(turn.get(0).granted()).isTrue();
+        assertThat(turn.get(0).usedTokens()).isEqualTo(40);
+        assertThat(turn.get(0).usedRequests()).isEqualTo(2);
+        assertThat(turn.get(1).refusedBy()).isEqualTo("concurrency");
+        assertThat(turn.get(1).usedRequests()).isEqualTo(2);
+        // many in one turn: each sees the ones before it
+        limiter.release(turn.get(0).permit(), 10);
+        GatewayConfig.RateLimit five = new GatewayConfig.RateLimit(5, 0, 0);
+        java.util.List<Decision> many = onLoop(() -> {
+            java.util.List<io.vertx.core.Future<Decision>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) all.add(limiter.acquire("key:k", five, 0));
+            return io.vertx.core.Future.all(all).map(cf -> cf.<Decision>list());
+        });
+        assertThat(many).extracting(Decision::usedRequests).containsExactly(3L, 4L, 5L, 5L, 5L, 5L);
+        assertThat(many).extracting(Decision::refusedBy).containsExactly(null, null, null, "requests", "requests", "requests");
+        assertThat(many.get(3).retryAfterMs()).isBetween(59_000L, 60_000L);
+    }
 }

@@ -6,14 +6,18 @@ import dev.tokengate.ratelimit.Permit;
 import dev.tokengate.ratelimit.RateLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,18 +26,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate limits shared by every instance that points at the same Redis: each check-and-count is one Lua script, so N
- * instances enforce one limit. A request's concurrency slot is leased for {@link #LEASE_MS}, so slots held by an
+ * Rate limits shared by every instance that points at the same Redis: each check-and-count is done by one Lua script,
+ * so N instances enforce one limit. A request's concurrency slot is leased for {@link #LEASE_MS}, so slots held by an
  * instance that died free themselves. Commands go through {@link RespClient}: pipelined on a connection of the calling
  * event loop, answered there.
+ *
+ * <p>On an event loop, the acquires and releases of one scope issued while the loop handles one batch of I/O events
+ * are sent together as one script call when that batch is done (a task queued behind it, so microseconds later, never
+ * held for a timer): releases first, then the acquires in the order they were issued. Under load that is one call for
+ * many requests; alone, a request's acquire and release are still one call each. Off the event loops every call is
+ * sent at once.
  */
 public final class RedisRateLimiter implements RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
     static final long LEASE_MS = 15 * 60_000L;
-    private static final String ACQUIRE = script("rate_limit_acquire.lua");
-    private static final String RELEASE = script("rate_limit_release.lua");
-    private static final String ACQUIRE_SHA = sha1(ACQUIRE);
-    private static final String RELEASE_SHA = sha1(RELEASE);
+    private static final String SCRIPT = script("rate_limit.lua");
+    private static final String SHA = sha1(SCRIPT);
     private static final String[] REFUSALS = {null, "requests", "tokens", "concurrency"};
     private static final String LEASE = Long.toString(LEASE_MS);
 
@@ -41,55 +49,146 @@ public final class RedisRateLimiter implements RateLimiter {
     private final String prefix;
     /** Each scope's two keys, made once. */
     private final ConcurrentHashMap<String, String[]> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Thread, Loop> loops = new ConcurrentHashMap<>();
 
     public RedisRateLimiter(Vertx vertx, GatewayConfig.Redis config) {
-        this.redis = new RespClient(vertx, config.url(), List.of(ACQUIRE, RELEASE));
+        this.redis = new RespClient(vertx, config.url(), List.of(SCRIPT));
         this.prefix = config.keyPrefix();
+    }
+
+    private record Acquire(GatewayConfig.RateLimit limit, long tokens, String permitId, Promise<Decision> promise) {}
+
+    /** What one scope has to send at the end of a loop's batch of events. */
+    private static final class Batch {
+        final String scope;
+        final ArrayList<Permit> releases = new ArrayList<>(2);
+        final ArrayList<Long> deltas = new ArrayList<>(2);
+        final ArrayList<Acquire> acquires = new ArrayList<>(2);
+
+        Batch(String scope) {
+            this.scope = scope;
+        }
+    }
+
+    /** The calls of one event loop not yet sent; used only on that loop. */
+    private final class Loop {
+        final ContextInternal context;
+        HashMap<String, Batch> batches = new HashMap<>();
+        HashMap<String, Batch> spare = new HashMap<>();
+        boolean scheduled;
+
+        Loop(ContextInternal context) {
+            this.context = context;
+        }
+
+        Batch batch(String scope) {
+            Batch b = batches.get(scope);
+            if (b == null) {
+                b = new Batch(scope);
+                batches.put(scope, b);
+                if (!scheduled) {
+                    scheduled = true;
+                    context.runOnContext(v -> send());
+                }
+            }
+            return b;
+        }
+
+        void send() {
+            scheduled = false;
+            HashMap<String, Batch> now = batches;
+            batches = spare;
+            spare = now;
+            for (Batch b : now.values()) RedisRateLimiter.this.send(b);
+            now.clear();
+        }
+    }
+
+    /** The calling event loop's batches, or null off the event loops. */
+    private Loop loop() {
+        if (!Context.isOnEventLoopThread() || !(Vertx.currentContext() instanceof ContextInternal c)) return null;
+        Thread t = Thread.currentThread();
+        Loop l = loops.get(t);
+        return l != null ? l : loops.computeIfAbsent(t, x -> new Loop(c.unwrap()));
     }
 
     @Override
     public Future<Decision> acquire(String scope, GatewayConfig.RateLimit limit, long tokens) {
         String permitId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        String[] k = keys(scope);
-        ByteBuf b = Unpooled.buffer(160 + 2 * k[0].length());
-        evalsha(b, ACQUIRE_SHA, 6, k);
-        RespClient.bulk(b, limit.requestsPerMinute());
-        RespClient.bulk(b, limit.tokensPerMinute());
-        RespClient.bulk(b, limit.concurrentRequests());
-        RespClient.bulk(b, tokens);
-        RespClient.bulk(b, permitId);
-        RespClient.bulk(b, LEASE);
-        return redis.send(BufferInternal.buffer(b), true).map(reply -> {
-            List<?> r = (List<?>) reply;
-            int refused = (int) (long) (Long) r.get(0);
-            long second = (Long) r.get(6);
-            return new Decision(refused == 0 ? new Permit(scope, permitId, second, tokens) : null, REFUSALS[refused], limit,
-                    (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4), (Long) r.get(5));
-        });
+        Loop l = loop();
+        Promise<Decision> p = l == null ? Promise.promise() : ((ContextInternal) Vertx.currentContext()).promise();
+        Acquire a = new Acquire(limit, tokens, permitId, p);
+        if (l != null) {
+            l.batch(scope).acquires.add(a);
+        } else {
+            Batch b = new Batch(scope);
+            b.acquires.add(a);
+            send(b);
+        }
+        return p.future();
     }
 
     @Override
     public void release(Permit permit, long actualTokens) {
         if (permit.id() == null) return;
-        ByteBuf b = Unpooled.buffer(160);
-        evalsha(b, RELEASE_SHA, 3, keys(permit.scope()));
-        RespClient.bulk(b, permit.id());
-        RespClient.bulk(b, permit.second());
-        RespClient.bulk(b, actualTokens - permit.countedTokens());
-        Buffer command = BufferInternal.buffer(b);
-        redis.send(command, true).onFailure(e ->
-                LOG.debug("releasing a rate-limit permit failed (its slot expires with its lease): {}", e.getMessage()));
+        Loop l = loop();
+        Batch b = l != null ? l.batch(permit.scope()) : new Batch(permit.scope());
+        b.releases.add(permit);
+        b.deltas.add(actualTokens - permit.countedTokens());
+        if (l == null) send(b);
     }
 
-    /** EVALSHA sha 2 window in-flight, leaving the script's {@code argc} arguments to the caller. */
-    private static void evalsha(ByteBuf b, String sha, int argc, String[] k) {
+    /** One script call for a scope's batch. */
+    private void send(Batch batch) {
+        String[] k = keys(batch.scope);
+        int releases = batch.releases.size();
+        List<Acquire> acquires = batch.acquires;
+        ByteBuf b = Unpooled.buffer(96 + 2 * k[0].length() + releases * 48 + acquires.size() * 64);
         b.writeByte('*');
-        RespClient.writeDecimal(b, 5 + argc);
+        RespClient.writeDecimal(b, 7 + 3 * releases + 5 * acquires.size());
         RespClient.bulk(b, "EVALSHA");
-        RespClient.bulk(b, sha);
+        RespClient.bulk(b, SHA);
         RespClient.bulk(b, "2");
         RespClient.bulk(b, k[0]);
         RespClient.bulk(b, k[1]);
+        RespClient.bulk(b, LEASE);
+        RespClient.bulk(b, releases);
+        for (int i = 0; i < releases; i++) {
+            Permit p = batch.releases.get(i);
+            RespClient.bulk(b, p.id());
+            RespClient.bulk(b, p.second());
+            RespClient.bulk(b, batch.deltas.get(i));
+        }
+        for (Acquire a : acquires) {
+            RespClient.bulk(b, a.limit.requestsPerMinute());
+            RespClient.bulk(b, a.limit.tokensPerMinute());
+            RespClient.bulk(b, a.limit.concurrentRequests());
+            RespClient.bulk(b, a.tokens);
+            RespClient.bulk(b, a.permitId);
+        }
+        Future<Object> sent = redis.send(BufferInternal.buffer(b), true);
+        if (acquires.isEmpty()) {
+            sent.onFailure(e -> LOG.debug("releasing rate-limit permits failed (their slots expire with their leases): {}",
+                    e.getMessage()));
+            return;
+        }
+        Acquire[] waiting = acquires.toArray(new Acquire[0]);
+        sent.onComplete(ar -> {
+            if (ar.failed()) {
+                for (Acquire a : waiting) a.promise.tryFail(ar.cause());
+                return;
+            }
+            List<?> r = (List<?>) ar.result();
+            long second = (Long) r.get(0);
+            for (int i = 0; i < waiting.length; i++) {
+                Acquire a = waiting[i];
+                int at = 1 + 6 * i;
+                int refused = (int) (long) (Long) r.get(at);
+                a.promise.tryComplete(new Decision(refused == 0 ? new Permit(batch.scope, a.permitId, second, a.tokens) : null,
+                        REFUSALS[refused], a.limit, (Long) r.get(at + 1), (Long) r.get(at + 2), (Long) r.get(at + 3),
+                        (Long) r.get(at + 4), (Long) r.get(at + 5)));
+            }
+        });
     }
 
     /** Keys of one scope share a hash tag, so they live on one node of a Redis cluster. */
