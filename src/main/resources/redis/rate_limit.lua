@@ -7,12 +7,14 @@
 --          their sums over the window, 'n' the second up to which the seconds that left the window were dropped from
 --          the sums, 'lr' the last second with a request, 'lt' the last second with tokens above zero
 -- KEYS[2]: requests in flight (zset: permit -> lease end ms)
--- ARGV: lease ms, number of releases, then per release: permit id, the second it was counted in, actual minus counted
---       tokens; then per acquire: requests per minute, tokens per minute, concurrent requests (0 = no limit), tokens
---       wanted, permit id
--- Returns: the second the acquires were counted in, then per acquire: refused (0 none, 1 requests, 2 tokens,
---          3 concurrency), used requests, used tokens, ms until requests reset, ms until tokens reset, ms until a retry
---          can succeed
+-- ARGV: lease ms; the number of permits released, their ids; the number of token corrections, then per correction
+--       the second it applies to and the tokens to add to it (actual minus counted, summed over the releases of that
+--       second); then, when there are acquires, the limits: requests per minute, tokens per minute, concurrent requests
+--       (0 = no limit), and per acquire: tokens wanted, permit id
+-- Returns: the current second, the current time in ms, the last second with a request and the last second with tokens
+--          before the acquires (after the releases); then per acquire: refused (0 none, 1 requests, 2 tokens,
+--          3 concurrency), used requests, used tokens, ms until a retry can succeed (the caller derives the reset times:
+--          a minute after the last second with requests, or tokens, as of each acquire)
 -- O(1) per release and per admitted acquire: one read and one write of the hash. The running sums drop only the seconds
 -- that left the window since the last call (none within a second). Only a refusal reads the whole window (Retry-After).
 local t = redis.call('TIME')
@@ -20,15 +22,18 @@ local now = tonumber(t[1])
 local nowMs = now * 1000 + math.floor(tonumber(t[2]) / 1000)
 local w, c = KEYS[1], KEYS[2]
 local lease = tonumber(ARGV[1])
-local k = tonumber(ARGV[2])
-local first = 3 + 3 * k
-local m = (#ARGV - first + 1) / 5
+local ids = tonumber(ARGV[2])
+local fixes = 3 + ids
+local k = tonumber(ARGV[fixes])
+local first = fixes + 1 + 2 * k
+local m = 0
+if #ARGV > first then m = (#ARGV - first - 2) / 2 end
 local oldest = now - 59
 
--- one read: the sums, this second's counts and those of each release's second
+-- one read: the sums, this second's counts and those of each corrected second
 local names = {'n', 'R', 'T', 'lr', 'lt', 'r' .. now, 't' .. now}
 for i = 0, k - 1 do
-  local s = ARGV[4 + 3 * i]
+  local s = ARGV[fixes + 1 + 2 * i]
   names[#names + 1] = 'r' .. s
   names[#names + 1] = 't' .. s
 end
@@ -86,11 +91,10 @@ local function untilFits(kind, excess)
   return 60000
 end
 
--- releases
-local ids = {}
+-- releases: their slots, then their token corrections
+if ids > 0 then redis.call('ZREM', c, unpack(ARGV, 3, 2 + ids)) end
 for i = 0, k - 1 do
-  ids[#ids + 1] = ARGV[3 + 3 * i]
-  local s, delta = tonumber(ARGV[4 + 3 * i]), tonumber(ARGV[5 + 3 * i])
+  local s, delta = tonumber(ARGV[fixes + 1 + 2 * i]), tonumber(ARGV[fixes + 2 + 2 * i])
   -- a second that has left the window, or was never counted, is not corrected
   if delta ~= 0 and s >= oldest and val['r' .. s] then
     local f = 't' .. s
@@ -114,17 +118,17 @@ for i = 0, k - 1 do
     end
   end
 end
-if #ids > 0 then redis.call('ZREM', c, unpack(ids)) end
 
 -- acquires
-local out = {now}
+local out = {now, nowMs, lr, lt}
 local active, activeBefore
 local adds = {}
 local lastBefore = lr
 local rNow, tNow = 'r' .. now, 't' .. now
+local rpm, tpm, conc = tonumber(ARGV[first]), tonumber(ARGV[first + 1]), tonumber(ARGV[first + 2])
 for j = 0, m - 1 do
-  local a = first + 5 * j
-  local rpm, tpm, conc, want = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local a = first + 3 + 2 * j
+  local want = tonumber(ARGV[a])
   local refused, retry = 0, 0
   if rpm > 0 and R + 1 > rpm then
     refused, retry = 1, untilFits('r', R + 1 - rpm)
@@ -154,18 +158,13 @@ for j = 0, m - 1 do
     lr = now
     if conc > 0 then
       adds[#adds + 1] = nowMs + lease
-      adds[#adds + 1] = ARGV[a + 4]
+      adds[#adds + 1] = ARGV[a + 1]
       active = active + 1
     end
   end
-  local resetR, resetT = 0, 0
-  if lr >= oldest then resetR = (lr + 60) * 1000 - nowMs end
-  if lt >= oldest then resetT = (lt + 60) * 1000 - nowMs end
   out[#out + 1] = refused
   out[#out + 1] = R
   out[#out + 1] = T
-  out[#out + 1] = resetR
-  out[#out + 1] = resetT
   out[#out + 1] = retry
 end
 

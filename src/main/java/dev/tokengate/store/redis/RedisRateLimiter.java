@@ -61,12 +61,34 @@ public final class RedisRateLimiter implements RateLimiter {
     /** What one scope has to send at the end of a loop's batch of events. */
     private static final class Batch {
         final String scope;
-        final ArrayList<Permit> releases = new ArrayList<>(2);
-        final ArrayList<Long> deltas = new ArrayList<>(2);
+        /** The permits released, and their token corrections summed by the second they apply to. */
+        final ArrayList<String> released = new ArrayList<>(2);
+        long[] seconds = new long[2];
+        long[] deltas = new long[2];
+        int corrections;
+        /** The limits of the acquires (one scope has one tier; a different one starts a new batch). */
+        GatewayConfig.RateLimit limit;
         final ArrayList<Acquire> acquires = new ArrayList<>(2);
 
         Batch(String scope) {
             this.scope = scope;
+        }
+
+        void release(Permit p, long delta) {
+            released.add(p.id());
+            if (delta == 0) return;
+            for (int i = 0; i < corrections; i++) {
+                if (seconds[i] == p.second()) {
+                    deltas[i] += delta;
+                    return;
+                }
+            }
+            if (corrections == seconds.length) {
+                seconds = java.util.Arrays.copyOf(seconds, corrections * 2);
+                deltas = java.util.Arrays.copyOf(deltas, corrections * 2);
+            }
+            seconds[corrections] = p.second();
+            deltas[corrections++] = delta;
         }
     }
 
@@ -81,8 +103,15 @@ public final class RedisRateLimiter implements RateLimiter {
             this.context = context;
         }
 
-        Batch batch(String scope) {
+        /** The scope's batch for an acquire with {@code limit} (null for a release). */
+        Batch batch(String scope, GatewayConfig.RateLimit limit) {
             Batch b = batches.get(scope);
+            if (b != null && limit != null && b.limit != null && !b.limit.equals(limit)) {
+                // the tier changed (a configuration reload): what came before goes now
+                batches.remove(scope);
+                RedisRateLimiter.this.send(b);
+                b = null;
+            }
             if (b == null) {
                 b = new Batch(scope);
                 batches.put(scope, b);
@@ -118,13 +147,10 @@ public final class RedisRateLimiter implements RateLimiter {
         Loop l = loop();
         Promise<Decision> p = l == null ? Promise.promise() : ((ContextInternal) Vertx.currentContext()).promise();
         Acquire a = new Acquire(limit, tokens, permitId, p);
-        if (l != null) {
-            l.batch(scope).acquires.add(a);
-        } else {
-            Batch b = new Batch(scope);
-            b.acquires.add(a);
-            send(b);
-        }
+        Batch b = l != null ? l.batch(scope, limit) : new Batch(scope);
+        b.limit = limit;
+        b.acquires.add(a);
+        if (l == null) send(b);
         return p.future();
     }
 
@@ -132,39 +158,41 @@ public final class RedisRateLimiter implements RateLimiter {
     public void release(Permit permit, long actualTokens) {
         if (permit.id() == null) return;
         Loop l = loop();
-        Batch b = l != null ? l.batch(permit.scope()) : new Batch(permit.scope());
-        b.releases.add(permit);
-        b.deltas.add(actualTokens - permit.countedTokens());
+        Batch b = l != null ? l.batch(permit.scope(), null) : new Batch(permit.scope());
+        b.release(permit, actualTokens - permit.countedTokens());
         if (l == null) send(b);
     }
 
     /** One script call for a scope's batch. */
     private void send(Batch batch) {
         String[] k = keys(batch.scope);
-        int releases = batch.releases.size();
+        int released = batch.released.size();
         List<Acquire> acquires = batch.acquires;
-        ByteBuf b = Unpooled.buffer(96 + 2 * k[0].length() + releases * 48 + acquires.size() * 64);
+        int args = 8 + released + 2 * batch.corrections + (acquires.isEmpty() ? 0 : 3 + 2 * acquires.size());
+        ByteBuf b = Unpooled.buffer(64 + 2 * k[0].length() + args * 16);
         b.writeByte('*');
-        RespClient.writeDecimal(b, 7 + 3 * releases + 5 * acquires.size());
+        RespClient.writeDecimal(b, args);
         RespClient.bulk(b, "EVALSHA");
         RespClient.bulk(b, SHA);
         RespClient.bulk(b, "2");
         RespClient.bulk(b, k[0]);
         RespClient.bulk(b, k[1]);
         RespClient.bulk(b, LEASE);
-        RespClient.bulk(b, releases);
-        for (int i = 0; i < releases; i++) {
-            Permit p = batch.releases.get(i);
-            RespClient.bulk(b, p.id());
-            RespClient.bulk(b, p.second());
-            RespClient.bulk(b, batch.deltas.get(i));
+        RespClient.bulk(b, released);
+        for (int i = 0; i < released; i++) RespClient.bulk(b, batch.released.get(i));
+        RespClient.bulk(b, batch.corrections);
+        for (int i = 0; i < batch.corrections; i++) {
+            RespClient.bulk(b, batch.seconds[i]);
+            RespClient.bulk(b, batch.deltas[i]);
         }
-        for (Acquire a : acquires) {
-            RespClient.bulk(b, a.limit.requestsPerMinute());
-            RespClient.bulk(b, a.limit.tokensPerMinute());
-            RespClient.bulk(b, a.limit.concurrentRequests());
-            RespClient.bulk(b, a.tokens);
-            RespClient.bulk(b, a.permitId);
+        if (!acquires.isEmpty()) {
+            RespClient.bulk(b, batch.limit.requestsPerMinute());
+            RespClient.bulk(b, batch.limit.tokensPerMinute());
+            RespClient.bulk(b, batch.limit.concurrentRequests());
+            for (Acquire a : acquires) {
+                RespClient.bulk(b, a.tokens);
+                RespClient.bulk(b, a.permitId);
+            }
         }
         Future<Object> sent = redis.send(BufferInternal.buffer(b), true);
         if (acquires.isEmpty()) {
@@ -178,17 +206,36 @@ public final class RedisRateLimiter implements RateLimiter {
                 for (Acquire a : waiting) a.promise.tryFail(ar.cause());
                 return;
             }
-            List<?> r = (List<?>) ar.result();
-            long second = (Long) r.get(0);
-            for (int i = 0; i < waiting.length; i++) {
-                Acquire a = waiting[i];
-                int at = 1 + 6 * i;
-                int refused = (int) (long) (Long) r.get(at);
-                a.promise.tryComplete(new Decision(refused == 0 ? new Permit(batch.scope, a.permitId, second, a.tokens) : null,
-                        REFUSALS[refused], a.limit, (Long) r.get(at + 1), (Long) r.get(at + 2), (Long) r.get(at + 3),
-                        (Long) r.get(at + 4), (Long) r.get(at + 5)));
+            try {
+                decide(batch.scope, waiting, (List<?>) ar.result());
+            } catch (RuntimeException e) {
+                // an answer of the wrong shape (another version's script under the same name?): fail, never hang
+                for (Acquire a : waiting) a.promise.tryFail(new IllegalStateException("unexpected rate-limit script answer", e));
             }
         });
+    }
+
+    /** The decisions from the script's answer; the reset times follow the last second with requests, and with tokens. */
+    private static void decide(String scope, Acquire[] acquires, List<?> r) {
+        long second = (Long) r.get(0);
+        long nowMs = (Long) r.get(1);
+        long lastRequests = (Long) r.get(2);
+        long lastTokens = (Long) r.get(3);
+        long oldest = second - 59;
+        for (int i = 0; i < acquires.length; i++) {
+            Acquire a = acquires[i];
+            int at = 4 + 4 * i;
+            int refused = (int) (long) (Long) r.get(at);
+            if (refused == 0) {
+                lastRequests = second;
+                if (a.tokens > 0) lastTokens = second;
+            }
+            long resetRequests = lastRequests >= oldest ? (lastRequests + 60) * 1000 - nowMs : 0;
+            long resetTokens = lastTokens >= oldest ? (lastTokens + 60) * 1000 - nowMs : 0;
+            a.promise.tryComplete(new Decision(refused == 0 ? new Permit(scope, a.permitId, second, a.tokens) : null,
+                    REFUSALS[refused], a.limit, (Long) r.get(at + 1), (Long) r.get(at + 2), resetRequests, resetTokens,
+                    (Long) r.get(at + 3)));
+        }
     }
 
     /** Keys of one scope share a hash tag, so they live on one node of a Redis cluster. */
