@@ -366,7 +366,13 @@ final class RespClient implements AutoCloseable {
                 if (socket == null) return; // lost while handling the reply
             }
             if (buf == received) {
-                received.discardReadBytes();
+                if (!received.isReadable() && received.capacity() > 1 << 20) {
+                    // after a large reply (a cached response): do not keep its buffer
+                    received.release();
+                    received = null;
+                } else {
+                    received.discardReadBytes();
+                }
             } else if (buf.isReadable()) {
                 if (received == null) received = Unpooled.buffer(Math.max(256, buf.readableBytes() * 2));
                 received.writeBytes(buf);

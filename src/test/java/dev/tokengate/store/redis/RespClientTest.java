@@ -41,6 +41,15 @@ class RespClientTest {
     }
 
     @Test
+    void numbersAreEncodedAsBulkStrings() {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        for (long v : new long[]{0, 7, -3, 10, 1234567890123L, Long.MAX_VALUE, Long.MIN_VALUE}) RespClient.bulk(b, v);
+        assertThat(b.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("$1\r\n0\r\n$1\r\n7\r\n$2\r\n-3\r\n"
+                + "$2\r\n10\r\n$13\r\n1234567890123\r\n$19\r\n9223372036854775807\r\n$20\r\n-9223372036854775808\r\n");
+        assertThat(RespClient.command("GET", "k\u00e9").toString()).isEqualTo("*2\r\n$3\r\nGET\r\n$3\r\nk\u00e9\r\n");
+    }
+
+    @Test
     void pipelinedRepliesMatchTheirCommandsAndArriveOnTheCallingEventLoop() {
         try (RespClient c = new RespClient(vertx, REDIS, List.of())) {
             List<Object> replies = onLoop(() -> {
