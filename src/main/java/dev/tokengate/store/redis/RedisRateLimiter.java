@@ -128,7 +128,14 @@ public final class RedisRateLimiter implements RateLimiter {
             HashMap<String, Batch> now = batches;
             batches = spare;
             spare = now;
-            for (Batch b : now.values()) RedisRateLimiter.this.send(b);
+            for (Batch b : now.values()) {
+                try {
+                    RedisRateLimiter.this.send(b);
+                } catch (RuntimeException e) {
+                    // never leave a request waiting for an answer that cannot come
+                    for (Acquire a : b.acquires) a.promise.tryFail(e);
+                }
+            }
             now.clear();
         }
     }
