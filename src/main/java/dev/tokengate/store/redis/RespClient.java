@@ -75,8 +75,11 @@ final class RespClient implements AutoCloseable {
             if (!db.equals("0")) handshake.add(command("SELECT", Integer.toString(Integer.parseInt(db))));
         }
         for (String s : scripts) handshake.add(command("SCRIPT", "LOAD", s));
-        this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) TIMEOUT_MS).setTcpNoDelay(true)
-                .setTcpKeepAlive(true).setSsl(ssl));
+        NetClientOptions options = new NetClientOptions().setConnectTimeout((int) TIMEOUT_MS).setTcpNoDelay(true)
+                .setTcpKeepAlive(true);
+        // rediss://: TLS, the server's certificate checked against the JVM's trust store and the URL's host name
+        if (ssl) options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+        this.net = vertx.createNetClient(options);
         this.offLoopContext = (ContextInternal) ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     }
 
