@@ -8,6 +8,7 @@
 # Usage: bench/ab.sh OLD.jar NEW.jar
 # Knobs: AB_ROUNDS (6 runs each), AB_SECONDS (8), AB_WARMUP_SECONDS (30 each), AB_CONNECTIONS (64),
 # AB_LATENCY=1 (also 1-connection p50/p99, 5 s per run), AB_REDIS=redis://... (rate limits and cache in Redis),
+# AB_REDIS_B_ONLY=1 (only B on AB_REDIS: one jar, in-process limits against Redis limits),
 # TOKENGATE_JAVA_OPTS, AB_JAVA_OPTS_B (extra options for B only, e.g. a flight recording).
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,11 +53,11 @@ UP=$(pick_port 18600); PA=$(pick_port $((UP + 1))); PB=$(pick_port $((PA + 1)))
 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$work/a.jar" "$bench/upstream/FixedUpstream.java" "$UP" 127.0.0.1 >"$work/upstream.log" 2>&1 &
 pids+=($!)
 admin_key="bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-write_config() { # file redis-prefix
+write_config() { # file redis-prefix name
   {
     echo "server:"
     echo "  host: 127.0.0.1"
-    if [ -n "${AB_REDIS:-}" ]; then
+    if [ -n "${AB_REDIS:-}" ] && { [ "${AB_REDIS_B_ONLY:-0}" != 1 ] || [ "$3" = b ]; }; then
       echo "redis:"
       echo "  url: \"$AB_REDIS\""
       echo "  key_prefix: \"$2\""
@@ -75,7 +76,7 @@ YAML
   } >"$1"
 }
 start_gw() { # name port extra-opts
-  write_config "$work/$1.yaml" "$prefix:$1:"
+  write_config "$work/$1.yaml" "$prefix:$1:" "$1"
   # shellcheck disable=SC2086
   TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream "$JAVA_HOME/bin/java" $TOKENGATE_JAVA_OPTS $3 \
     -jar "$work/$1.jar" serve --host 127.0.0.1 --port "$2" --data-dir "$work/data-$1" --config "$work/$1.yaml" \

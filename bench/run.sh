@@ -384,7 +384,7 @@ result="$bench/results/$stamp.md"
   fi
   if [ -n "${M[redis,rps]:-}" ]; then
     echo
-    echo "With its rate limits and response cache in Redis (\`redis.url\`, one Lua call per request for the limits) Tokengate"
+    echo "With its rate limits and response cache in Redis (\`redis.url\`, the limits one Lua call per key and event-loop turn) Tokengate"
     echo "does $(awk -v a="${M[redis,rps]}" -v b="${M[tokengate,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of its throughput without Redis$(
       [ -n "${M[off,rps]:-}" ] && awk -v a="${M[redis,rps]}" -v b="${M[off,rps]}" 'BEGIN {printf ", %.0f%% of it with accounting off", 100 * a / b}')."
   fi

@@ -4,117 +4,254 @@ import dev.tokengate.config.GatewayConfig;
 import dev.tokengate.ratelimit.Decision;
 import dev.tokengate.ratelimit.Permit;
 import dev.tokengate.ratelimit.RateLimiter;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate limits shared by every instance that points at the same Redis: each check-and-count is one Lua script, so N
- * instances enforce one limit. A request's concurrency slot is leased for {@link #LEASE_MS}, so slots held by an
- * instance that died free themselves.
+ * Rate limits shared by every instance that points at the same Redis: each check-and-count is done by one Lua script,
+ * so N instances enforce one limit. A request's concurrency slot is leased for {@link #LEASE_MS}, so slots held by an
+ * instance that died free themselves. Commands go through {@link RespClient}: pipelined on a connection of the calling
+ * event loop, answered there.
+ *
+ * <p>On an event loop, the acquires and releases of one scope issued while the loop handles one batch of I/O events
+ * are sent together as one script call when that batch is done (a task queued behind it, so microseconds later, never
+ * held for a timer): releases first, then the acquires in the order they were issued. Under load that is one call for
+ * many requests; alone, a request's acquire and release are still one call each. Off the event loops every call is
+ * sent at once.
  */
 public final class RedisRateLimiter implements RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
     static final long LEASE_MS = 15 * 60_000L;
-    private static final String ACQUIRE = script("rate_limit_acquire.lua");
-    private static final String RELEASE = script("rate_limit_release.lua");
-    private static final String ACQUIRE_SHA = sha1(ACQUIRE);
-    private static final String RELEASE_SHA = sha1(RELEASE);
+    private static final String SCRIPT = script("rate_limit.lua");
+    private static final String SHA = sha1(SCRIPT);
     private static final String[] REFUSALS = {null, "requests", "tokens", "concurrency"};
+    private static final String LEASE = Long.toString(LEASE_MS);
 
-    private final Vertx vertx;
-    private final RedisLink link;
+    private final RespClient redis;
     private final String prefix;
-    private CompletableFuture<Void> scriptsLoaded;
-    private StatefulRedisConnection<String, String> scriptsLoadedOn;
+    /** Each scope's two keys, made once. */
+    private final ConcurrentHashMap<String, String[]> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Thread, Loop> loops = new ConcurrentHashMap<>();
 
     public RedisRateLimiter(Vertx vertx, GatewayConfig.Redis config) {
-        this.vertx = vertx;
-        this.link = new RedisLink(config.url());
+        this.redis = new RespClient(vertx, config.url(), List.of(SCRIPT));
         this.prefix = config.keyPrefix();
+    }
+
+    private record Acquire(GatewayConfig.RateLimit limit, long tokens, String permitId, Promise<Decision> promise) {}
+
+    /** What one scope has to send at the end of a loop's batch of events. */
+    private static final class Batch {
+        final String scope;
+        /** The permits released, and their token corrections summed by the second they apply to. */
+        final ArrayList<String> released = new ArrayList<>(2);
+        long[] seconds = new long[2];
+        long[] deltas = new long[2];
+        int corrections;
+        /** The limits of the acquires (one scope has one tier; a different one starts a new batch). */
+        GatewayConfig.RateLimit limit;
+        final ArrayList<Acquire> acquires = new ArrayList<>(2);
+
+        Batch(String scope) {
+            this.scope = scope;
+        }
+
+        void release(Permit p, long delta) {
+            released.add(p.id());
+            if (delta == 0) return;
+            for (int i = 0; i < corrections; i++) {
+                if (seconds[i] == p.second()) {
+                    deltas[i] += delta;
+                    return;
+                }
+            }
+            if (corrections == seconds.length) {
+                seconds = java.util.Arrays.copyOf(seconds, corrections * 2);
+                deltas = java.util.Arrays.copyOf(deltas, corrections * 2);
+            }
+            seconds[corrections] = p.second();
+            deltas[corrections++] = delta;
+        }
+    }
+
+    /** The calls of one event loop not yet sent; used only on that loop. */
+    private final class Loop {
+        final ContextInternal context;
+        HashMap<String, Batch> batches = new HashMap<>();
+        HashMap<String, Batch> spare = new HashMap<>();
+        boolean scheduled;
+
+        Loop(ContextInternal context) {
+            this.context = context;
+        }
+
+        /** The scope's batch for an acquire with {@code limit} (null for a release). */
+        Batch batch(String scope, GatewayConfig.RateLimit limit) {
+            Batch b = batches.get(scope);
+            if (b != null && limit != null && b.limit != null && !b.limit.equals(limit)) {
+                // the tier changed (a configuration reload): what came before goes now
+                batches.remove(scope);
+                RedisRateLimiter.this.send(b);
+                b = null;
+            }
+            if (b == null) {
+                b = new Batch(scope);
+                batches.put(scope, b);
+                if (!scheduled) {
+                    scheduled = true;
+                    context.runOnContext(v -> send());
+                }
+            }
+            return b;
+        }
+
+        void send() {
+            scheduled = false;
+            HashMap<String, Batch> now = batches;
+            batches = spare;
+            spare = now;
+            for (Batch b : now.values()) {
+                try {
+                    RedisRateLimiter.this.send(b);
+                } catch (RuntimeException e) {
+                    // never leave a request waiting for an answer that cannot come
+                    for (Acquire a : b.acquires) a.promise.tryFail(e);
+                }
+            }
+            now.clear();
+        }
+    }
+
+    /** The calling event loop's batches, or null off the event loops. */
+    private Loop loop() {
+        if (!Context.isOnEventLoopThread() || !(Vertx.currentContext() instanceof ContextInternal c)) return null;
+        Thread t = Thread.currentThread();
+        Loop l = loops.get(t);
+        return l != null ? l : loops.computeIfAbsent(t, x -> new Loop(c.unwrap()));
     }
 
     @Override
     public Future<Decision> acquire(String scope, GatewayConfig.RateLimit limit, long tokens) {
         String permitId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-        String[] keys = {key(scope, "r"), key(scope, "t"), key(scope, "c")};
-        CompletionStage<List<Object>> run = eval(ACQUIRE, ACQUIRE_SHA, keys, Long.toString(limit.requestsPerMinute()),
-                Long.toString(limit.tokensPerMinute()), Long.toString(limit.concurrentRequests()), Long.toString(tokens),
-                permitId, Long.toString(LEASE_MS));
-        return Future.fromCompletionStage(run, vertx.getOrCreateContext()).map(r -> {
-            int refused = (int) (long) (Long) r.get(0);
-            long second = (Long) r.get(6);
-            return new Decision(refused == 0 ? new Permit(scope, permitId, second, tokens) : null, REFUSALS[refused], limit,
-                    (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4), (Long) r.get(5));
-        });
+        Loop l = loop();
+        Promise<Decision> p = l == null ? Promise.promise() : ((ContextInternal) Vertx.currentContext()).promise();
+        Acquire a = new Acquire(limit, tokens, permitId, p);
+        Batch b = l != null ? l.batch(scope, limit) : new Batch(scope);
+        b.limit = limit;
+        b.acquires.add(a);
+        if (l == null) send(b);
+        return p.future();
     }
 
     @Override
     public void release(Permit permit, long actualTokens) {
         if (permit.id() == null) return;
-        eval(RELEASE, RELEASE_SHA, new String[]{key(permit.scope(), "t"), key(permit.scope(), "c")}, permit.id(),
-                Long.toString(permit.second()), Long.toString(actualTokens - permit.countedTokens()))
-                .exceptionally(e -> {
-                    LOG.debug("releasing a rate-limit permit failed (its slot expires with its lease): {}", e.getMessage());
-                    return null;
-                });
+        Loop l = loop();
+        Batch b = l != null ? l.batch(permit.scope(), null) : new Batch(permit.scope());
+        b.release(permit, actualTokens - permit.countedTokens());
+        if (l == null) send(b);
     }
 
-    /** Keys of one scope share a hash tag, so they live on one node of a Redis cluster. */
-    private String key(String scope, String kind) {
-        return prefix + "rl:{" + scope + "}:" + kind;
-    }
-
-    /**
-     * The connection, with both scripts loaded into Redis first, so that EVALSHA does not miss: the NOSCRIPT fallback
-     * would send a script after commands issued later (a release could then land after the next acquire).
-     */
-    private CompletionStage<StatefulRedisConnection<String, String>> ready() {
-        return link.connection().thenCompose(c -> {
-            CompletableFuture<Void> loaded;
-            synchronized (this) {
-                if (scriptsLoaded == null || scriptsLoadedOn != c) {
-                    scriptsLoadedOn = c;
-                    scriptsLoaded = c.async().scriptLoad(ACQUIRE).thenCompose(x -> c.async().scriptLoad(RELEASE))
-                            .<Void>thenApply(x -> null).toCompletableFuture();
-                    CompletableFuture<Void> mine = scriptsLoaded;
-                    mine.exceptionally(e -> {
-                        synchronized (this) {
-                            if (scriptsLoaded == mine) scriptsLoaded = null;
-                        }
-                        return null;
-                    });
-                }
-                loaded = scriptsLoaded;
+    /** One script call for a scope's batch. */
+    private void send(Batch batch) {
+        String[] k = keys(batch.scope);
+        int released = batch.released.size();
+        List<Acquire> acquires = batch.acquires;
+        int args = 8 + released + 2 * batch.corrections + (acquires.isEmpty() ? 0 : 3 + 2 * acquires.size());
+        ByteBuf b = Unpooled.buffer(64 + 2 * k[0].length() + args * 16);
+        b.writeByte('*');
+        RespClient.writeDecimal(b, args);
+        RespClient.bulk(b, "EVALSHA");
+        RespClient.bulk(b, SHA);
+        RespClient.bulk(b, "2");
+        RespClient.bulk(b, k[0]);
+        RespClient.bulk(b, k[1]);
+        RespClient.bulk(b, LEASE);
+        RespClient.bulk(b, released);
+        for (int i = 0; i < released; i++) RespClient.bulk(b, batch.released.get(i));
+        RespClient.bulk(b, batch.corrections);
+        for (int i = 0; i < batch.corrections; i++) {
+            RespClient.bulk(b, batch.seconds[i]);
+            RespClient.bulk(b, batch.deltas[i]);
+        }
+        if (!acquires.isEmpty()) {
+            RespClient.bulk(b, batch.limit.requestsPerMinute());
+            RespClient.bulk(b, batch.limit.tokensPerMinute());
+            RespClient.bulk(b, batch.limit.concurrentRequests());
+            for (Acquire a : acquires) {
+                RespClient.bulk(b, a.tokens);
+                RespClient.bulk(b, a.permitId);
             }
-            return loaded.thenApply(x -> c);
+        }
+        Future<Object> sent = redis.send(BufferInternal.buffer(b), true);
+        if (acquires.isEmpty()) {
+            sent.onFailure(e -> LOG.debug("releasing rate-limit permits failed (their slots expire with their leases): {}",
+                    e.getMessage()));
+            return;
+        }
+        Acquire[] waiting = acquires.toArray(new Acquire[0]);
+        sent.onComplete(ar -> {
+            if (ar.failed()) {
+                for (Acquire a : waiting) a.promise.tryFail(ar.cause());
+                return;
+            }
+            try {
+                decide(batch.scope, waiting, (List<?>) ar.result());
+            } catch (RuntimeException e) {
+                // an answer of the wrong shape (another version's script under the same name?): fail, never hang
+                for (Acquire a : waiting) a.promise.tryFail(new IllegalStateException("unexpected rate-limit script answer", e));
+            }
         });
     }
 
-    private CompletionStage<List<Object>> eval(String script, String sha, String[] keys, String... args) {
-        return ready().thenCompose(c -> evalsha(c, sha, keys, args).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
-            if (cause instanceof RedisNoScriptException) return c.async().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args);
-            return CompletableFuture.failedFuture(cause);
-        }));
+    /** The decisions from the script's answer; the reset times follow the last second with requests, and with tokens. */
+    private static void decide(String scope, Acquire[] acquires, List<?> r) {
+        long second = (Long) r.get(0);
+        long nowMs = (Long) r.get(1);
+        long lastRequests = (Long) r.get(2);
+        long lastTokens = (Long) r.get(3);
+        long oldest = second - 59;
+        for (int i = 0; i < acquires.length; i++) {
+            Acquire a = acquires[i];
+            int at = 4 + 4 * i;
+            int refused = (int) (long) (Long) r.get(at);
+            if (refused == 0) {
+                lastRequests = second;
+                if (a.tokens > 0) lastTokens = second;
+            }
+            long resetRequests = lastRequests >= oldest ? (lastRequests + 60) * 1000 - nowMs : 0;
+            long resetTokens = lastTokens >= oldest ? (lastTokens + 60) * 1000 - nowMs : 0;
+            a.promise.tryComplete(new Decision(refused == 0 ? new Permit(scope, a.permitId, second, a.tokens) : null,
+                    REFUSALS[refused], a.limit, (Long) r.get(at + 1), (Long) r.get(at + 2), resetRequests, resetTokens,
+                    (Long) r.get(at + 3)));
+        }
     }
 
-    private static CompletionStage<List<Object>> evalsha(StatefulRedisConnection<String, String> c, String sha, String[] keys,
-                                                         String[] args) {
-        return c.async().evalsha(sha, ScriptOutputType.MULTI, keys, args);
+    /** Keys of one scope share a hash tag, so they live on one node of a Redis cluster. */
+    private String[] keys(String scope) {
+        String[] k = keys.get(scope);
+        if (k != null) return k;
+        k = new String[]{prefix + "rl:{" + scope + "}:w", prefix + "rl:{" + scope + "}:c"};
+        if (keys.size() < 100_000) keys.put(scope, k);
+        return k;
     }
 
     private static String script(String name) {
@@ -135,6 +272,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public void close() {
-        link.close();
+        redis.close();
     }
 }

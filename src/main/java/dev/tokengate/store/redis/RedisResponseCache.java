@@ -2,9 +2,9 @@ package dev.tokengate.store.redis;
 
 import dev.tokengate.cache.ResponseCache;
 import dev.tokengate.config.GatewayConfig;
-import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,20 +18,17 @@ public final class RedisResponseCache implements ResponseCache {
     private static final Logger LOG = LoggerFactory.getLogger(RedisResponseCache.class);
     private static final AtomicLong lastWarning = new AtomicLong();
 
-    private final Vertx vertx;
-    private final RedisLink link;
+    private final RespClient redis;
     private final String prefix;
 
     public RedisResponseCache(Vertx vertx, GatewayConfig.Redis config) {
-        this.vertx = vertx;
-        this.link = new RedisLink(config.url());
+        this.redis = new RespClient(vertx, config.url(), List.of());
         this.prefix = config.keyPrefix() + "rc:";
     }
 
     @Override
     public Future<String> get(String key) {
-        var found = link.connection().thenCompose(c -> c.async().get(prefix + key));
-        return Future.fromCompletionStage(found, vertx.getOrCreateContext()).recover(e -> {
+        return redis.send(RespClient.command("GET", prefix + key), false).<String>map(v -> (String) v).recover(e -> {
             warn(e);
             return Future.succeededFuture();
         });
@@ -39,11 +36,8 @@ public final class RedisResponseCache implements ResponseCache {
 
     @Override
     public void put(String key, String value, int ttlSeconds) {
-        link.connection().thenCompose(c -> c.async().set(prefix + key, value, SetArgs.Builder.ex(ttlSeconds)))
-                .exceptionally(e -> {
-                    warn(e);
-                    return null;
-                });
+        redis.send(RespClient.command("SET", prefix + key, value, "EX", Integer.toString(ttlSeconds)), false)
+                .onFailure(RedisResponseCache::warn);
     }
 
     private static void warn(Throwable e) {
@@ -56,6 +50,6 @@ public final class RedisResponseCache implements ResponseCache {
 
     @Override
     public void close() {
-        link.close();
+        redis.close();
     }
 }
