@@ -10,7 +10,7 @@
 #   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)
 #   -XX:MaxDirectMemorySize  caps Netty's direct buffers
 #   -Xss512k                 thread stacks (the event loops never recurse deeply)
-export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms160m -Xmx160m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Class data sharing (AppCDS, JDK 19+): the first run writes target/tokengate.jsa at exit (the classes it loaded, already
