@@ -13,7 +13,23 @@
 export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# Class data sharing (AppCDS, JDK 19+): the first run writes target/tokengate.jsa at exit (the classes it loaded, already
-# parsed and verified), later runs map it and start about 30% faster; a rebuilt jar makes the JVM write it anew.
-# Only start-up changes. TOKENGATE_CDS_OPTS="" turns it off. Needs $root (the checkout) set by the sourcing script.
-export TOKENGATE_CDS_OPTS="${TOKENGATE_CDS_OPTS--XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/target/tokengate.jsa -Xlog:cds=off -Xlog:cds+dynamic=off}"
+# Start-up caches. On JDK 25 and later, the ahead-of-time cache (JEPs 483, 514, 515): a run without a cache newer than
+# the jar is a training run (-XX:AOTCacheOutput) and writes target/tokengate.aot when it exits (a few seconds after
+# the signal; a run killed with -9 writes nothing and the next one trains again); later runs map it and start with
+# the classes already loaded and linked and the training run's method profiles: /ready about 20% sooner than with
+# AppCDS (docs/PERFORMANCE.md, "Cold start"). A cache the JVM cannot use (other GC, other jar) is ignored silently.
+# On JDK 21 to 24: class data sharing (AppCDS), the first run writes target/tokengate.jsa at exit, later runs map it
+# (about 30% faster than nothing). Only start-up changes. TOKENGATE_CDS_OPTS="" turns both off.
+# Needs $root (the checkout) set by the sourcing script; source this after building the jar, so the age check sees it.
+if [ -z "${TOKENGATE_CDS_OPTS+set}" ]; then
+  if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null)" -ge 25 ] 2>/dev/null; then
+    if [ -f "$root/target/tokengate.aot" ] && [ "$root/target/tokengate.aot" -nt "$root/target/tokengate.jar" ]; then
+      TOKENGATE_CDS_OPTS="-XX:AOTCache=$root/target/tokengate.aot -Xlog:aot=off -Xlog:cds=off"
+    else
+      TOKENGATE_CDS_OPTS="-XX:AOTCacheOutput=$root/target/tokengate.aot -Xlog:aot=off -Xlog:cds=off"
+    fi
+  else
+    TOKENGATE_CDS_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/target/tokengate.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+fi
+export TOKENGATE_CDS_OPTS
