@@ -1,10 +1,14 @@
 # Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
 # `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
 #   -XX:+UseParallelGC       throughput collector; on 2 cores it costs less CPU per request than G1
-#   -Xms160m -Xmx160m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
+#   -Xms128m -Xmx128m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
 #                            about 1.2 MB a minute for 10 minutes and more, the old generation filling and growing page by
-#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB, and loading the local
-#                            ONNX embedding model needs more than 128 MB of heap (at 128m it failed with OutOfMemoryError)
+#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB (mostly the
+#                            tokenizer's tables). The local ONNX embedding model loads outside the heap (ONNX Runtime reads
+#                            it from a file), so 128m is enough for it; it was 160m while the model went through a byte[].
+#                            Concurrent SSE streams cost about 22 KB of heap each (Vert.x/Netty connection and stream
+#                            state): 128m carries about 2,000 at once; a deployment for 10,000 streams needs about
+#                            -Xms384m -Xmx384m (docs/PERFORMANCE.md, "Session 5")
 #   -XX:TrimNativeHeapInterval=10000  hands memory glibc malloc keeps after the JIT's bursts back to the OS every 10 s
 #                            (about 40 MB less RSS under load)
 #   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)
