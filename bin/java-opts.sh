@@ -7,8 +7,8 @@
 #                            tokenizer's tables). The local ONNX embedding model loads outside the heap (ONNX Runtime reads
 #                            it from a file), so 128m is enough for it; it was 160m while the model went through a byte[].
 #                            Concurrent SSE streams cost about 22 KB of heap each (Vert.x/Netty connection and stream
-#                            state): 128m carries about 2,000 at once; a deployment for 10,000 streams needs about
-#                            -Xms384m -Xmx384m (docs/PERFORMANCE.md, "Session 5")
+#                            state): 128m carries about 2,000 at once, 384m about 5,000 (at 6,900 its old generation was
+#                            full); 10,000 need about -Xms640m -Xmx640m (docs/PERFORMANCE.md, "Session 5")
 #   -XX:TrimNativeHeapInterval=10000  hands memory glibc malloc keeps after the JIT's bursts back to the OS every 10 s
 #                            (about 40 MB less RSS under load)
 #   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)

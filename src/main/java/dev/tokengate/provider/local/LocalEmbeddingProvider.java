@@ -113,11 +113,11 @@ public final class LocalEmbeddingProvider implements EmbeddingProvider {
                 session = env.createSession(file.toString(), options);
             }
             try (InputStream tokenizer = loader.getResourceAsStream(TOKENIZER_RESOURCE)) {
-                if (tokenizer == null) {
-                    session.close();
-                    throw new IllegalStateException("missing resource " + TOKENIZER_RESOURCE);
-                }
+                if (tokenizer == null) throw new IllegalStateException("missing resource " + TOKENIZER_RESOURCE);
                 return new Model(new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN));
+            } catch (IOException | RuntimeException | Error e) {
+                session.close(); // its native memory, which no garbage collection would free
+                throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("loading the local embedding model", e);
