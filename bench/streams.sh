@@ -13,7 +13,9 @@
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
 # STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
-# h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS.
+# h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
+# STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
+# histogram-<level>.txt 5 s after the ramp of each level, while the streams are held).
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
@@ -145,7 +147,13 @@ for n in $LEVELS; do
   timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" \
     hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
+  hist_at=$((SECONDS + n / RAMP + 5))
   while kill -0 "$hold_pid" 2>/dev/null; do
+    if [ -n "${STREAMS_HISTOGRAM_DIR:-}" ] && [ "$hist_at" -gt 0 ] && [ $SECONDS -ge "$hist_at" ]; then
+      hist_at=0; mkdir -p "$STREAMS_HISTOGRAM_DIR"
+      timeout 60 "$JAVA_HOME/bin/jcmd" "$GW_PID" GC.class_histogram >"$STREAMS_HISTOGRAM_DIR/histogram-$n.txt" 2>&1 || true
+      say "class histogram at $n streams: $STREAMS_HISTOGRAM_DIR/histogram-$n.txt"
+    fi
     fds=$(ls "/proc/$GW_PID/fd" 2>/dev/null | wc -l); [ "$fds" -gt "$fd_peak" ] && fd_peak=$fds
     ups=$(ss -tnH state established "( dport = :$UP_PORT )" 2>/dev/null | wc -l); [ "$ups" -gt "$up_peak" ] && up_peak=$ups
     sleep 1

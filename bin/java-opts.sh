@@ -1,19 +1,39 @@
 # Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
 # `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
 #   -XX:+UseParallelGC       throughput collector; on 2 cores it costs less CPU per request than G1
-#   -Xms160m -Xmx160m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
+#   -Xms128m -Xmx128m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
 #                            about 1.2 MB a minute for 10 minutes and more, the old generation filling and growing page by
-#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB, and loading the local
-#                            ONNX embedding model needs more than 128 MB of heap (at 128m it failed with OutOfMemoryError)
+#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB (mostly the
+#                            tokenizer's tables). The local ONNX embedding model loads outside the heap (ONNX Runtime reads
+#                            it from a file), so 128m is enough for it; it was 160m while the model went through a byte[].
+#                            Concurrent SSE streams cost about 22 KB of heap each (Vert.x/Netty connection and stream
+#                            state): 128m carries about 2,000 at once, 384m about 5,000 (at 6,900 its old generation was
+#                            full); 10,000 need about -Xms640m -Xmx640m (docs/PERFORMANCE.md, "Session 5")
 #   -XX:TrimNativeHeapInterval=10000  hands memory glibc malloc keeps after the JIT's bursts back to the OS every 10 s
 #                            (about 40 MB less RSS under load)
 #   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)
 #   -XX:MaxDirectMemorySize  caps Netty's direct buffers
 #   -Xss512k                 thread stacks (the event loops never recurse deeply)
-export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms160m -Xmx160m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# Class data sharing (AppCDS, JDK 19+): the first run writes target/tokengate.jsa at exit (the classes it loaded, already
-# parsed and verified), later runs map it and start about 30% faster; a rebuilt jar makes the JVM write it anew.
-# Only start-up changes. TOKENGATE_CDS_OPTS="" turns it off. Needs $root (the checkout) set by the sourcing script.
-export TOKENGATE_CDS_OPTS="${TOKENGATE_CDS_OPTS--XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/target/tokengate.jsa -Xlog:cds=off -Xlog:cds+dynamic=off}"
+# Start-up caches. On JDK 25 and later, the ahead-of-time cache (JEPs 483, 514, 515): a run without a cache newer than
+# the jar is a training run (-XX:AOTCacheOutput) and writes target/tokengate.aot when it exits (a few seconds after
+# the signal; a run killed with -9 writes nothing and the next one trains again); later runs map it and start with
+# the classes already loaded and linked and the training run's method profiles: /ready about 20% sooner than with
+# AppCDS (docs/PERFORMANCE.md, "Cold start"). A cache the JVM cannot use (other GC, other jar) is ignored silently.
+# On JDK 21 to 24: class data sharing (AppCDS), the first run writes target/tokengate.jsa at exit, later runs map it
+# (about 30% faster than nothing). Only start-up changes. TOKENGATE_CDS_OPTS="" turns both off.
+# Needs $root (the checkout) set by the sourcing script; source this after building the jar, so the age check sees it.
+if [ -z "${TOKENGATE_CDS_OPTS+set}" ]; then
+  if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null)" -ge 25 ] 2>/dev/null; then
+    if [ -f "$root/target/tokengate.aot" ] && [ "$root/target/tokengate.aot" -nt "$root/target/tokengate.jar" ]; then
+      TOKENGATE_CDS_OPTS="-XX:AOTCache=$root/target/tokengate.aot -Xlog:aot=off -Xlog:cds=off"
+    else
+      TOKENGATE_CDS_OPTS="-XX:AOTCacheOutput=$root/target/tokengate.aot -Xlog:aot=off -Xlog:cds=off"
+    fi
+  else
+    TOKENGATE_CDS_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/target/tokengate.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+fi
+export TOKENGATE_CDS_OPTS

@@ -46,6 +46,7 @@ import io.vertx.core.VertxOptions;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
 public final class Gateway implements AutoCloseable {
@@ -88,20 +89,23 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(GatewayConfig config, Map<String, String> env, InstantSource clock) {
         int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors();
+        // the database (connection pool, Flyway's check and migrations: about a third of start-up) opens on its own
+        // thread while Vert.x and everything that does not need it are built here
+        CompletableFuture<Storage> opening = new CompletableFuture<>();
+        Thread.ofPlatform().name("tokengate-storage-open").start(() -> {
+            try {
+                opening.complete(Storage.open(config.storage(), 16));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        });
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         Storage storage = null;
         AccountingSetup accounting = null;
         Tracing tracing = Tracing.OFF;
         try {
             tracing = Tracing.create(config.tracing());
-            storage = Storage.open(config.storage(), 16);
-            AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
-                    : AdminKeyFile.loadOrCreate(config.storage().dataDir());
-            registerSecrets(config, env, admin.key());
             Metrics metrics = new Metrics();
-            Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
-            AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
-            User adminUser = accounts.ensureAdminUser();
             ModelCatalog catalog = new ModelCatalog(config.models(), env, config.jobs().maxConcurrencyPerDeployment());
             OpenAiProvider openai = new OpenAiProvider(vertx, config.upstream(), tracing);
             Map<String, Provider> providers = Map.of(
@@ -111,6 +115,13 @@ public final class Gateway implements AutoCloseable {
             var routing = config.routing();
             Attempts attempts = new Attempts(vertx, new DeploymentHealth(clock, routing.breakerFailures(), routing.breakerOpenSeconds() * 1000L),
                     metrics, new Attempts.Policy(routing.maxRetries(), routing.baseDelayMs(), routing.maxDelayMs()), tracing);
+            storage = join(opening);
+            AdminKeyFile.Result admin = config.adminKey() != null ? new AdminKeyFile.Result(config.adminKey(), false)
+                    : AdminKeyFile.loadOrCreate(config.storage().dataDir());
+            registerSecrets(config, env, admin.key());
+            Authenticator authenticator = new Authenticator(vertx, storage.accounts, clock, admin.key());
+            AccountService accounts = new AccountService(storage.accounts, authenticator, clock, config.tiers().keySet());
+            User adminUser = accounts.ensureAdminUser();
             accounting = AccountingSetup.open(vertx, config, storage, clock);
             MediaService media = new MediaService(vertx, catalog,
                     Map.of("local", new LocalEmbeddingProvider(vertx), "openai", openai),
@@ -138,13 +149,15 @@ public final class Gateway implements AutoCloseable {
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
-            warmUp();
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
+            // after the servers: on two cores it would take CPU from their start-up, and /ready needs no tokenizer
+            warmUp();
             return new Gateway(vertx, storage, engine, accounting, tracing, port, admin.key(), admin.created(), deps);
         } catch (RuntimeException e) {
             tracing.close();
             if (accounting != null) accounting.close();
             if (storage != null) storage.close();
+            else opening.thenAccept(Storage::close);
             vertx.close();
             throw e;
         }
@@ -174,7 +187,10 @@ public final class Gateway implements AutoCloseable {
     private static int deployServers(Vertx vertx, HttpApi.Deps deps, String host, int port, int instances) {
         // every instance must ask for the same concrete port to share one listening socket
         int actual = port == 0 ? freePort(host) : port;
-        for (int i = 0; i < instances; i++) await(vertx.deployVerticle(new HttpVerticle(deps, host, actual), new DeploymentOptions()));
+        // all at once: each builds its router on its own event loop, in parallel
+        List<Future<String>> deployed = new java.util.ArrayList<>();
+        for (int i = 0; i < instances; i++) deployed.add(vertx.deployVerticle(new HttpVerticle(deps, host, actual), new DeploymentOptions()));
+        await(Future.all(deployed));
         return actual;
     }
 
@@ -183,6 +199,16 @@ public final class Gateway implements AutoCloseable {
             return s.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
         }
     }
 
