@@ -59,6 +59,12 @@ public final class JobEngine {
     private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
     /** Set while a claim by model left a model without room and its jobs may be queued: a freed slot claims then. */
     private final AtomicBoolean waitingForRoom = new AtomicBoolean();
+    /**
+     * Whether the last claim filled every slot it held, so a backlog is likely: the next claim then holds all free
+     * slots. Otherwise a claim holds half of them, since slots held by a claim in flight are none a submit can start
+     * its job in (the job would be queued and need a claim of its own).
+     */
+    private volatile boolean backlog = true;
     /** Jobs running here: a caller waiting for one of them is woken when it ends, without reading the store first. */
     private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final JobWriter writer;
@@ -198,7 +204,7 @@ public final class JobEngine {
             wakeAgain.set(true);
             return;
         }
-        int free = reserve(capacity);
+        int free = reserve(backlog ? capacity : Math.max(1, (capacity - busy.get()) / 2));
         if (free == 0) {
             claiming.set(false);
             return;
@@ -214,6 +220,7 @@ public final class JobEngine {
             if (ar.failed()) LOG.warn("claiming jobs failed: {}", ar.cause().getMessage());
             // a full claim may have left more behind; a failed one is tried again
             if (got.size() == free || ar.failed()) maybeQueued.set(true);
+            backlog = got.size() == free && ar.succeeded();
             waitingForRoom.set(ar.succeeded() && ar.result().heldBack());
             busy.addAndGet(got.size() - free);
             got.forEach(j -> running.add(j.id()));
