@@ -39,7 +39,7 @@ python3 "$bench/soak.py" "http://127.0.0.1:$port" "$key" "$gw" "${SOAK_MINUTES:-
 echo "gateway log lines at warn or above: $(grep -c '"level":"\(WARN\|ERROR\)"' "$work/gateway.log" || true)"
 grep '"level":"ERROR"' "$work/gateway.log" | head -5 || true
 # what the warnings said, most frequent first (the log goes with the work directory)
-grep '"level":"WARN"' "$work/gateway.log" | sed -n 's/.*"logger":"\([^"]*\)".*"message":"\(.\{0,160\}\).*/\1: \2/p' \
+grep '"level":"WARN"' "$work/gateway.log" | sed -n 's/.*"logger":"\([^"]*\)".*"message":"\([^"]\{0,160\}\).*/\1: \2/p' \
   | sort | uniq -c | sort -rn | head -8 || true
 trap - EXIT
 cleanup
