@@ -12,6 +12,12 @@ import javax.sql.DataSource;
  * SQLite compiles a statement on every prepare, and the ledger writer runs the same few in every batch. A failed
  * transaction is rolled back and the connection given back to the pool (it may be broken); the next transaction takes a
  * fresh one. Transactions are serialized.
+ *
+ * <p>On SQLite a transaction begins as a writer ({@code BEGIN IMMEDIATE}, issued by hand with the driver in auto-commit
+ * mode): these transactions read, then write, and in WAL mode a reader's upgrade to writer fails at once with
+ * {@code SQLITE_BUSY} when another connection wrote meanwhile, without waiting for {@code busy_timeout}. (The driver's
+ * own {@code transaction_mode=IMMEDIATE} would begin the next transaction right after each commit and so hold the write
+ * lock between batches.)
  */
 final class HeldConnection implements AutoCloseable {
     @FunctionalInterface
@@ -20,11 +26,13 @@ final class HeldConnection implements AutoCloseable {
     }
 
     private final DataSource ds;
+    private final boolean beginImmediate;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection connection;
 
-    HeldConnection(DataSource ds) {
+    HeldConnection(DataSource ds, Dialect dialect) {
         this.ds = ds;
+        this.beginImmediate = dialect == Dialect.SQLITE;
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
@@ -32,10 +40,12 @@ final class HeldConnection implements AutoCloseable {
         try {
             if (connection == null) {
                 connection = ds.getConnection();
-                connection.setAutoCommit(false);
+                if (!beginImmediate) connection.setAutoCommit(false);
             }
+            if (beginImmediate) execute("BEGIN IMMEDIATE");
             T result = work.run(this);
-            connection.commit();
+            if (beginImmediate) execute("COMMIT");
+            else connection.commit();
             return result;
         } catch (SQLException e) {
             giveBack(true);
@@ -56,10 +66,17 @@ final class HeldConnection implements AutoCloseable {
         return ps;
     }
 
+    private void execute(String command) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute(command);
+        }
+    }
+
     private void giveBack(boolean rollback) {
         if (connection == null) return;
         try {
-            if (rollback) connection.rollback();
+            if (rollback && beginImmediate) execute("ROLLBACK");
+            else if (rollback) connection.rollback();
         } catch (SQLException ignored) {
             // a broken connection: the pool drops it when it is closed
         }

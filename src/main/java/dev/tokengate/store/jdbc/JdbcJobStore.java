@@ -36,7 +36,7 @@ public final class JdbcJobStore implements JobStore {
         this.sql = new Sql(ds);
         this.q = JobSql.of(db.dialect());
         this.pg = db.dialect() == Dialect.POSTGRESQL;
-        this.writer = new HeldConnection(ds);
+        this.writer = new HeldConnection(ds, db.dialect());
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class JdbcJobStore implements JobStore {
     /** {@code work} in one transaction on the held connection, or on a pooled one given back after it. */
     private <T> T writing(HeldConnection.Work<T> work) {
         if (holding) return writer.inTransaction(work);
-        HeldConnection once = new HeldConnection(ds);
+        HeldConnection once = new HeldConnection(ds, pg ? Dialect.POSTGRESQL : Dialect.SQLITE);
         try {
             return once.inTransaction(work);
         } finally {

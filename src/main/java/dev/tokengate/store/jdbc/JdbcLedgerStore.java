@@ -39,7 +39,7 @@ public final class JdbcLedgerStore implements LedgerStore {
         this.sql = new Sql(ds);
         this.q = LedgerSql.of(db.dialect());
         this.pg = db.dialect() == Dialect.POSTGRESQL;
-        this.settling = new HeldConnection(ds);
+        this.settling = new HeldConnection(ds, db.dialect());
     }
 
     @Override
