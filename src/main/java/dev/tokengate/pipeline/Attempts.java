@@ -57,16 +57,8 @@ public final class Attempts {
         return health;
     }
 
-    public <T> Future<T> run(List<Deployment> deployments, Function<Deployment, Future<T>> call) {
-        return run(deployments, false, null, call);
-    }
-
-    /** @param queued whether the call is queued work, bounded per deployment by its {@code max_concurrency} */
-    public <T> Future<T> run(List<Deployment> deployments, boolean queued, Function<Deployment, Future<T>> call) {
-        return run(deployments, queued, null, call);
-    }
-
     /**
+     * @param queued   whether the call is queued work, bounded per deployment by its {@code max_concurrency}
      * @param deadline the client's deadline, or null: no round starts whose backoff would end after it (the last
      *                 upstream error is the answer then), no attempt starts once it passed, and each attempt's wait
      *                 for its response is cut at it ({@link AttemptDeadline})

@@ -23,20 +23,11 @@ public record Caller(User user, String keyId, String requestId, BiConsumer<CharS
     /** Headers put nowhere: work without a client waiting for a response. */
     public static final BiConsumer<CharSequence, CharSequence> NO_HEADERS = (name, value) -> {};
 
-    public Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers) {
-        this(user, keyId, requestId, headers, false, null, null);
-    }
-
-    public Caller(User user, String keyId, String requestId, BiConsumer<CharSequence, CharSequence> headers, boolean queued,
-                  AtomicInteger paidCalls) {
-        this(user, keyId, requestId, headers, queued, paidCalls, null);
-    }
-
     /**
      * One run of a queued job (or batch item): bounded per deployment, and billed once per paid call however often the
      * job runs (see {@code paidCalls}).
      */
     public static Caller queuedJob(User user, String jobId) {
-        return new Caller(user, null, jobId, NO_HEADERS, true, new AtomicInteger());
+        return new Caller(user, null, jobId, NO_HEADERS, true, new AtomicInteger(), null);
     }
 }
