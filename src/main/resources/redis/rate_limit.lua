@@ -10,13 +10,16 @@
 -- ARGV: lease ms; the number of permits released, their ids; the number of token corrections, then per correction
 --       the second it applies to and the tokens to add to it (actual minus counted, summed over the releases of that
 --       second); then, when there are acquires, the limits: requests per minute, tokens per minute, concurrent requests
---       (0 = no limit), and per acquire: tokens wanted, permit id
+--       (0 = no limit), the tokens wanted by all the acquires together, and per acquire: tokens wanted, permit id
 -- Returns: the current second, the current time in ms, the last second with a request and the last second with tokens
---          before the acquires (after the releases); then per acquire: refused (0 none, 1 requests, 2 tokens,
---          3 concurrency), used requests, used tokens, ms until a retry can succeed (the caller derives the reset times:
---          a minute after the last second with requests, or tokens, as of each acquire)
--- O(1) per release and per admitted acquire: one read and one write of the hash. The running sums drop only the seconds
--- that left the window since the last call (none within a second). Only a refusal reads the whole window (Retry-After).
+--          before the acquires (after the releases); then either (when every acquire fits, the usual case) the requests
+--          and tokens used before the acquires, all of which are granted (six items in all: the caller adds the
+--          acquires up itself), or per acquire: refused (0 none, 1 requests, 2 tokens, 3 concurrency), used requests,
+--          used tokens, ms until a retry can succeed (4 + 4 per acquire items). The caller derives the reset times: a
+--          minute after the last second with requests, or tokens, as of each acquire.
+-- O(1) per call when every acquire fits: one read and one write of the hash, whatever the number of acquires. The
+-- running sums drop only the seconds that left the window since the last call (none within a second). Only a refusal
+-- reads the whole window (Retry-After).
 local t = redis.call('TIME')
 local now = tonumber(t[1])
 local nowMs = now * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -27,7 +30,7 @@ local fixes = 3 + ids
 local k = tonumber(ARGV[fixes])
 local first = fixes + 1 + 2 * k
 local m = 0
-if #ARGV > first then m = (#ARGV - first - 2) / 2 end
+if #ARGV > first then m = (#ARGV - first - 3) / 2 end
 local oldest = now - 59
 
 -- one read: the sums, this second's counts and those of each corrected second
@@ -126,8 +129,60 @@ local adds = {}
 local lastBefore = lr
 local rNow, tNow = 'r' .. now, 't' .. now
 local rpm, tpm, conc = tonumber(ARGV[first]), tonumber(ARGV[first + 1]), tonumber(ARGV[first + 2])
+
+-- requests in flight, counted once per call (and only when they are limited)
+local function countActive()
+  active = redis.call('ZCARD', c)
+  if active >= conc or lr ~= now then
+    -- leases of instances that died: dropped when they could refuse, and once a second
+    redis.call('ZREMRANGEBYSCORE', c, '-inf', nowMs)
+    active = redis.call('ZCARD', c)
+  end
+  activeBefore = active
+end
+
+local function grant(want, permit)
+  R = R + 1
+  val[rNow], dirty[rNow] = (val[rNow] or 0) + 1, true
+  if want > 0 then
+    T = T + want
+    val[tNow], dirty[tNow] = (val[tNow] or 0) + want, true
+    lt = now
+  end
+  lr = now
+  if conc > 0 then
+    adds[#adds + 1] = nowMs + lease
+    adds[#adds + 1] = permit
+    active = active + 1
+  end
+end
+
+if m > 0 then
+  if conc > 0 then countActive() end
+  local total = tonumber(ARGV[first + 3])
+  if (rpm == 0 or R + m <= rpm) and (tpm == 0 or T + total <= tpm) and (conc == 0 or active + m <= conc) then
+    -- every acquire fits: counted together, and the caller numbers them from the sums before them
+    out[5], out[6] = R, T
+    R = R + m
+    val[rNow], dirty[rNow] = (val[rNow] or 0) + m, true
+    if total > 0 then
+      T = T + total
+      val[tNow], dirty[tNow] = (val[tNow] or 0) + total, true
+      lt = now
+    end
+    lr = now
+    if conc > 0 then
+      for j = 0, m - 1 do
+        adds[#adds + 1] = nowMs + lease
+        adds[#adds + 1] = ARGV[first + 5 + 2 * j]
+      end
+      active = active + m
+    end
+    m = 0
+  end
+end
 for j = 0, m - 1 do
-  local a = first + 3 + 2 * j
+  local a = first + 4 + 2 * j
   local want = tonumber(ARGV[a])
   local refused, retry = 0, 0
   if rpm > 0 and R + 1 > rpm then
@@ -135,33 +190,10 @@ for j = 0, m - 1 do
   elseif tpm > 0 and T + want > tpm then
     refused = 2
     if want > tpm then retry = 60000 else retry = untilFits('t', T + want - tpm) end
-  elseif conc > 0 then
-    if not active then
-      active = redis.call('ZCARD', c)
-      if active >= conc or lr ~= now then
-        -- leases of instances that died: dropped when they could refuse, and once a second
-        redis.call('ZREMRANGEBYSCORE', c, '-inf', nowMs)
-        active = redis.call('ZCARD', c)
-      end
-      activeBefore = active
-    end
-    if active >= conc then refused, retry = 3, 1000 end
+  elseif conc > 0 and active >= conc then
+    refused, retry = 3, 1000
   end
-  if refused == 0 then
-    R = R + 1
-    val[rNow], dirty[rNow] = (val[rNow] or 0) + 1, true
-    if want > 0 then
-      T = T + want
-      val[tNow], dirty[tNow] = (val[tNow] or 0) + want, true
-      lt = now
-    end
-    lr = now
-    if conc > 0 then
-      adds[#adds + 1] = nowMs + lease
-      adds[#adds + 1] = ARGV[a + 1]
-      active = active + 1
-    end
-  end
+  if refused == 0 then grant(want, ARGV[a + 1]) end
   out[#out + 1] = refused
   out[#out + 1] = R
   out[#out + 1] = T

@@ -175,7 +175,7 @@ public final class RedisRateLimiter implements RateLimiter {
         String[] k = keys(batch.scope);
         int released = batch.released.size();
         List<Acquire> acquires = batch.acquires;
-        int args = 8 + released + 2 * batch.corrections + (acquires.isEmpty() ? 0 : 3 + 2 * acquires.size());
+        int args = 8 + released + 2 * batch.corrections + (acquires.isEmpty() ? 0 : 4 + 2 * acquires.size());
         ByteBuf b = Unpooled.buffer(64 + 2 * k[0].length() + args * 16);
         b.writeByte('*');
         RespClient.writeDecimal(b, args);
@@ -196,6 +196,9 @@ public final class RedisRateLimiter implements RateLimiter {
             RespClient.bulk(b, batch.limit.requestsPerMinute());
             RespClient.bulk(b, batch.limit.tokensPerMinute());
             RespClient.bulk(b, batch.limit.concurrentRequests());
+            long total = 0;
+            for (Acquire a : acquires) total += a.tokens;
+            RespClient.bulk(b, total);
             for (Acquire a : acquires) {
                 RespClient.bulk(b, a.tokens);
                 RespClient.bulk(b, a.permitId);
@@ -222,17 +225,34 @@ public final class RedisRateLimiter implements RateLimiter {
         });
     }
 
-    /** The decisions from the script's answer; the reset times follow the last second with requests, and with tokens. */
+    /**
+     * The decisions from the script's answer; the reset times follow the last second with requests, and with tokens.
+     * When every acquire fitted, the answer has only the sums before them (six items), and each acquire's counts are
+     * those sums plus the acquires up to it, as the script counted them.
+     */
     private static void decide(String scope, Acquire[] acquires, List<?> r) {
         long second = (Long) r.get(0);
         long nowMs = (Long) r.get(1);
         long lastRequests = (Long) r.get(2);
         long lastTokens = (Long) r.get(3);
+        boolean allFit = r.size() == 6;
+        long usedRequests = allFit ? (Long) r.get(4) : 0;
+        long usedTokens = allFit ? (Long) r.get(5) : 0;
         long oldest = second - 59;
         for (int i = 0; i < acquires.length; i++) {
             Acquire a = acquires[i];
             int at = 4 + 4 * i;
-            int refused = (int) (long) (Long) r.get(at);
+            int refused = 0;
+            long retryAfter = 0;
+            if (allFit) {
+                usedRequests++;
+                usedTokens += a.tokens;
+            } else {
+                refused = (int) (long) (Long) r.get(at);
+                usedRequests = (Long) r.get(at + 1);
+                usedTokens = (Long) r.get(at + 2);
+                retryAfter = (Long) r.get(at + 3);
+            }
             if (refused == 0) {
                 lastRequests = second;
                 if (a.tokens > 0) lastTokens = second;
@@ -240,8 +260,7 @@ public final class RedisRateLimiter implements RateLimiter {
             long resetRequests = lastRequests >= oldest ? (lastRequests + 60) * 1000 - nowMs : 0;
             long resetTokens = lastTokens >= oldest ? (lastTokens + 60) * 1000 - nowMs : 0;
             a.promise.tryComplete(new Decision(refused == 0 ? new Permit(scope, a.permitId, second, a.tokens) : null,
-                    REFUSALS[refused], a.limit, (Long) r.get(at + 1), (Long) r.get(at + 2), resetRequests, resetTokens,
-                    (Long) r.get(at + 3)));
+                    REFUSALS[refused], a.limit, usedRequests, usedTokens, resetRequests, resetTokens, retryAfter));
         }
     }
 
