@@ -46,12 +46,16 @@ if me ~= '' then
 end
 for i = 0, k - 1 do
   local s = ARGV[6 + 2 * i]
-  names[#names + 1] = 'r' .. s
-  names[#names + 1] = 't' .. s
+  if tonumber(s) ~= now then
+    names[#names + 1] = 'r' .. s
+    names[#names + 1] = 't' .. s
+  end
 end
 local got = redis.call('HMGET', w, unpack(names))
 local val, dirty = {}, {}
 for i = 1, #names do val[names[i]] = tonumber(got[i]) end
+-- the sums as stored: only those that change are written back
+local stored = {n = val.n, R = val.R, T = val.T, lr = val.lr, lt = val.lt, C = val.C}
 local n = val.n
 local R, T, lr, lt = 0, 0, 0, 0
 local C = val.C or 0
@@ -60,7 +64,7 @@ if n and n < oldest then
   -- everything counted has left the window
   if C == 0 then
     redis.call('DEL', w)
-    val, n, exists = {}, nil, false
+    val, stored, n, exists = {}, {}, nil, false
   else
     -- requests still in flight: only the window's fields go
     local gone = {}
@@ -236,7 +240,14 @@ end
 
 -- one write (none when nothing changed, and never one that would bring back a key with nothing counted in it)
 if next(dirty) and (exists or lr == now or C > 0) then
-  local set = {'n', n, 'R', R, 'T', T, 'lr', lr, 'lt', lt, 'C', C}
+  local set = {}
+  local sums = {n = n, R = R, T = T, lr = lr, lt = lt, C = C}
+  for f, v in pairs(sums) do
+    if stored[f] ~= v then
+      set[#set + 1] = f
+      set[#set + 1] = v
+    end
+  end
   for f in pairs(dirty) do
     if f ~= 'n' and f ~= mine then
       set[#set + 1] = f
@@ -249,7 +260,7 @@ if next(dirty) and (exists or lr == now or C > 0) then
     set[#set + 1] = mineLease
     set[#set + 1] = nowMs + lease
   end
-  redis.call('HSET', w, unpack(set))
+  if #set > 0 then redis.call('HSET', w, unpack(set)) end
   if mine and val[mine] == 0 and got[9] then redis.call('HDEL', w, mine, mineLease) end
   -- every count lives in a second no later than the last request's: the key outlives that second by a minute, and
   -- while requests are in flight, their lease
