@@ -7,6 +7,8 @@ import dev.tokengate.core.Json;
 import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.Usage;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Passes an upstream's chat.completion to the client as its own bytes, with only the {@code model} value replaced by
@@ -275,8 +277,19 @@ public final class PlainResponseRelay {
         return out;
     }
 
+    /** Each public model as a JSON string literal, made once (a handful of names, from the configuration). */
+    private static final Map<String, byte[]> QUOTED = new ConcurrentHashMap<>();
+
     /** The model as a JSON string literal in UTF-8, quotes included. */
     static byte[] quoted(String model) {
+        byte[] cached = QUOTED.get(model);
+        if (cached != null) return cached;
+        byte[] literal = literal(model);
+        if (QUOTED.size() < 1_000) QUOTED.put(model, literal);
+        return literal;
+    }
+
+    private static byte[] literal(String model) {
         byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(model);
         byte[] out = new byte[escaped.length + 2];
         out[0] = '"';
