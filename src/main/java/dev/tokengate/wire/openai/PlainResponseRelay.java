@@ -15,13 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the public model: one pass of a streaming parser checks the shape and reads the usage, and nothing is decoded into
  * objects or encoded again.
  *
- * <p>It relays only a body the client may read as it would read {@link ChatEncoder#responseBytes} of the same answer:
- * UTF-8 JSON, each key below once, {@code object} "chat.completion", {@code id}, {@code created}, {@code model} and
- * {@code choices} present; each choice with an {@code index}, a {@code finish_reason} string and an assistant
- * {@code message} whose {@code content} is a string or null and whose tool calls are complete functions; a usage whose
- * {@code total_tokens} is the sum of its prompt and completion tokens. For anything else (where the encoder would fill
- * in a default, or the decoder would be lenient) it answers null and the caller takes the decoding path. Keys it does
- * not read (logprobs, annotations, a server's own extensions) reach the client as the upstream sent them.
+ * <p>It relays only a body the client may read as it would read {@link ChatEncoder#responseBytes} of the same answer
+ * (and that fits the ChatCompletion schema of our OpenAPI document): UTF-8 JSON, each key below once, {@code object}
+ * "chat.completion", {@code id}, {@code created}, {@code model} and {@code choices} present; each choice with an
+ * {@code index}, a {@code finish_reason} string, {@code logprobs} an object or null, and an assistant {@code message}
+ * whose {@code content} is a string or null and whose tool calls, if any, are a list of complete functions;
+ * {@code service_tier} and {@code system_fingerprint} strings or null; a usage whose {@code total_tokens} is the sum of
+ * its prompt and completion tokens. For anything else (where the encoder would fill in a default, or the decoder would
+ * be lenient) it answers null and the caller takes the decoding path. What it does not look into (the logprobs,
+ * annotations, usage details, a server's own extension keys) reaches the client as the upstream sent it.
  */
 public final class PlainResponseRelay {
     private PlainResponseRelay() {}
@@ -98,6 +100,10 @@ public final class PlainResponseRelay {
                     seen = once(seen, 64);
                     if (v != JsonToken.VALUE_NULL) expect(v, JsonToken.VALUE_STRING);
                 }
+                case "service_tier" -> {
+                    seen = once(seen, 128);
+                    if (v != JsonToken.VALUE_NULL) expect(v, JsonToken.VALUE_STRING);
+                }
                 default -> p.skipChildren();
             }
         }
@@ -129,10 +135,15 @@ public final class PlainResponseRelay {
                     seen = once(seen, 4);
                     expect(v, JsonToken.VALUE_STRING);
                 }
+                case "logprobs" -> {
+                    seen = once(seen, 8);
+                    if (v != JsonToken.VALUE_NULL) expect(v, JsonToken.START_OBJECT);
+                    p.skipChildren();
+                }
                 default -> p.skipChildren();
             }
         }
-        if (seen != 7) throw Unusual.INSTANCE;
+        if ((seen & 7) != 7) throw Unusual.INSTANCE;
     }
 
     private static void message(JsonParser p, JsonToken v) throws IOException, Unusual {
@@ -157,7 +168,7 @@ public final class PlainResponseRelay {
                 }
                 case "tool_calls" -> {
                     seen = once(seen, 8);
-                    if (value != JsonToken.VALUE_NULL) toolCalls(p, value);
+                    toolCalls(p, value); // null too is left to the encoder, which leaves the key out
                 }
                 default -> p.skipChildren();
             }

@@ -53,7 +53,7 @@ class PlainResponseRelayTest {
         List<String> bodies = new ArrayList<>(List.of(USUAL, Fixtures.text("openai/completion-text.json"),
                 Fixtures.text("openai/completion-tool-call.json"),
                 USUAL.replace("\"logprobs\":null", "\"logprobs\":{\"content\":[]}").replace("}],", "},{\"index\":1,\"message\":"
-                        + "{\"role\":\"assistant\",\"content\":null,\"refusal\":\"no\",\"tool_calls\":null},\"finish_reason\":\"content_filter\"}],")));
+                        + "{\"role\":\"assistant\",\"content\":null,\"refusal\":\"no\"},\"finish_reason\":\"content_filter\"}],")));
         for (String body : bodies) {
             RelayedAnswer a = relay(body);
             assertThat(a).as(body).isNotNull();
@@ -107,6 +107,9 @@ class PlainResponseRelayTest {
                 USUAL.replace("\"prompt_tokens\":12", "\"prompt_tokens\":12.0"),
                 USUAL.replace("\"completion_tokens\":8,\"total_tokens\":20", "\"completion_tokens\":99999999999,\"total_tokens\":20"),
                 USUAL.replace("\"system_fingerprint\":\"fp\"", "\"system_fingerprint\":{}"),
+                USUAL.replace("\"system_fingerprint\":\"fp\"", "\"service_tier\":1"),
+                USUAL.replace("\"refusal\":null", "\"refusal\":null,\"tool_calls\":null"),
+                USUAL.replace("\"logprobs\":null", "\"logprobs\":[]"),
                 USUAL.replace("\"id\":\"a\"", "\"id\":\"a\",\"id\":\"b\""),
                 USUAL.replace("\"content\":\"Hi\"", "\"content\":\"Hi\",\"content\":\"Ho\""),
                 USUAL + " {}",
