@@ -52,8 +52,15 @@ final class OpenAiRoutes {
         ctx.put(Handlers.MODEL, request.model());
         int cacheTtl = cacheTtl(ctx);
         if (!request.stream()) {
-            (cacheTtl > 0 ? caching.complete(caller, request, cacheTtl) : chat.complete(caller, request)).onComplete(ar -> {
-                if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.responseBytes(ar.result().value()));
+            if (cacheTtl > 0) {
+                caching.complete(caller, request, cacheTtl).onComplete(ar -> {
+                    if (ar.succeeded()) Responses.json(ctx, 200, ChatEncoder.responseBytes(ar.result().value()));
+                    else Responses.error(ctx, ar.cause());
+                });
+                return;
+            }
+            chat.relay(caller, request).onComplete(ar -> {
+                if (ar.succeeded()) Responses.json(ctx, 200, ar.result().value().body());
                 else Responses.error(ctx, ar.cause());
             });
             return;

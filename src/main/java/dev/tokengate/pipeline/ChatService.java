@@ -9,8 +9,11 @@ import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Provider;
+import dev.tokengate.core.RelayedAnswer;
+import dev.tokengate.core.RelayingProvider;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.core.Usage;
+import dev.tokengate.wire.openai.ChatEncoder;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,31 @@ public final class ChatService {
                     if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
                     else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
                 }));
+    }
+
+    /**
+     * As {@link #complete}, for a client of the OpenAI Chat Completions API: the answer as the bytes it gets. A
+     * {@link RelayingProvider} passes its upstream's body on; any other provider's answer is encoded here.
+     */
+    public Future<Served<RelayedAnswer>> relay(Caller caller, ChatRequest request) {
+        List<Deployment> plan = plan(caller.user(), request.model());
+        return accounting.admit(caller, request, plan).compose(ticket ->
+                guarded(() -> relayOn(plan, request, caller.queued(), caller.deadline())).andThen(ar -> {
+                    if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
+                    else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
+                }));
+    }
+
+    private Future<Served<RelayedAnswer>> relayOn(List<Deployment> plan, ChatRequest request, boolean queued, Deadline deadline) {
+        return attempts.run(plan, queued, deadline, d -> {
+            Provider p = provider(d);
+            ChatRequest renamed = request.withModel(d.publicModel());
+            Future<RelayedAnswer> answer = p instanceof RelayingProvider r ? r.relay(d, renamed) : p.chat(d, renamed).map(c -> {
+                ChatResponse served = c.withModel(d.publicModel());
+                return new RelayedAnswer(ChatEncoder.responseBytes(served), served.usage() == null ? Usage.ZERO : served.usage());
+            });
+            return answer.map(a -> new Served<>(a, d.publicModel(), d, a.usage()));
+        });
     }
 
     private static <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {

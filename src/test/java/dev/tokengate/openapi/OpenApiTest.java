@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.core.Json;
 import dev.tokengate.schema.JsonSchemas;
+import dev.tokengate.support.Fixtures;
 import dev.tokengate.support.SchemaAssert;
 import dev.tokengate.support.TestGateway;
+import dev.tokengate.wire.openai.PlainResponseRelay;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +87,16 @@ class OpenApiTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Type")).startsWith("text/html");
         assertThat(page.body()).contains("/openapi.json").doesNotContain("https://");
+    }
+
+    @Test
+    void upstreamAnswersRelayedAsTheyCameMatch() {
+        for (String fixture : List.of("openai/completion-text.json", "openai/completion-tool-call.json")) {
+            byte[] upstream = Fixtures.text(fixture).getBytes(StandardCharsets.UTF_8);
+            byte[] relayed = PlainResponseRelay.relay(upstream, "gpt-4o").body();
+
+            SchemaAssert.assertValid(doc.namedSchema("ChatCompletion"), new String(relayed, StandardCharsets.UTF_8));
+        }
     }
 
     @Test

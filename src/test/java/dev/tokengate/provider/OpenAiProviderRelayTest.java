@@ -81,6 +81,34 @@ class OpenAiProviderRelayTest {
     }
 
     @Test
+    void plainAnswerReachesTheClientAsTheUpstreamsOwnBytesWithOnlyTheModelRenamed() {
+        String body = Fixtures.text("openai/completion-text.json")
+                .replace("\"logprobs\":null", "\"logprobs\":{\"content\":[{\"token\":\"Hello\",\"logprob\":-0.01}]}");
+        upstream.always(Reply.json(200, body));
+
+        TestGateway.Resp resp = Clients.postChat(gw, key, chatBody(MODEL, false, null));
+
+        assertThat(resp.status()).isEqualTo(200);
+        assertThat(resp.body()).isEqualTo(body.replace("\"model\":\"gpt-5.4\"", "\"model\":\"" + MODEL + "\""));
+    }
+
+    @Test
+    void plainAnswerOfAnUnusualShapeIsStillCompletedWithTheKeysClientsNeed() {
+        // a sparse server: no object, no index, a null finish_reason, no total
+        upstream.always(Reply.json(200, "{\"id\":\"x1\",\"created\":5,\"model\":\"llama\",\"choices\":[{\"message\":"
+                + "{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":1}}"));
+
+        ChatCompletion c = sdk.chat().completions().create(params().build()).validate();
+
+        assertThat(c._object_().asString()).hasValue("chat.completion");
+        assertThat(c.model()).isEqualTo(MODEL);
+        assertThat(c.choices().get(0).index()).isZero();
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        assertThat(c.usage().orElseThrow().totalTokens()).isEqualTo(4);
+    }
+
+    @Test
     void upstreamReceivesTheOperatorKeyTheUpstreamModelAndUninterpretedParameters() {
         sdk.chat().completions().create(params().seed(42L).maxCompletionTokens(64L)
                 .logitBias(ChatCompletionCreateParams.LogitBias.builder().putAdditionalProperty("50256", JsonValue.from(-100)).build())

@@ -13,12 +13,16 @@ import dev.tokengate.core.ImageProvider;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
+import dev.tokengate.core.RelayedAnswer;
+import dev.tokengate.core.RelayingProvider;
 import dev.tokengate.core.StreamSink;
+import dev.tokengate.core.Usage;
 import dev.tokengate.provider.IdleTimer;
 import dev.tokengate.provider.UpstreamTransport;
 import dev.tokengate.provider.UpstreamText;
 import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
+import dev.tokengate.wire.openai.PlainResponseRelay;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,7 +44,7 @@ import static dev.tokengate.provider.UpstreamTransport.truncated;
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, llama.cpp, Groq, Together ...). Pooled keep-alive connections;
  * streams are relayed chunk by chunk as they arrive; connect, first-byte and idle timeouts.
  */
-public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageProvider {
+public final class OpenAiProvider implements Provider, RelayingProvider, EmbeddingProvider, ImageProvider {
     private final UpstreamTransport transport;
 
     public OpenAiProvider(Vertx vertx, GatewayConfig.Upstream limits) {
@@ -58,14 +62,36 @@ public final class OpenAiProvider implements Provider, EmbeddingProvider, ImageP
             HttpClientResponse resp = answer.response();
             Buffer buf = answer.body();
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
-            try {
-                return Future.succeededFuture(UpstreamDecoder.response(buf.getBytes()));
-            } catch (JsonProcessingException e) {
-                return Future.failedFuture(malformed(d, "the body is not valid JSON (" + e.getOriginalMessage() + ")"));
-            } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
-                return Future.failedFuture(malformed(d, e.getMessage()));
-            }
+            return decode(buf.getBytes(), d);
         });
+    }
+
+    /** As {@link #chat}, with the upstream's body passed on as it came (model renamed) when it has the usual shape. */
+    @Override
+    public Future<RelayedAnswer> relay(Deployment d, ChatRequest request) {
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
+        return transport.exchange(d, chatUrl(d), body).compose(answer -> {
+            HttpClientResponse resp = answer.response();
+            Buffer buf = answer.body();
+            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
+            byte[] bytes = buf.getBytes();
+            RelayedAnswer relayed = PlainResponseRelay.relay(bytes, d.publicModel());
+            if (relayed != null) return Future.succeededFuture(relayed);
+            return decode(bytes, d).map(r -> {
+                ChatResponse renamed = r.withModel(d.publicModel());
+                return new RelayedAnswer(ChatEncoder.responseBytes(renamed), renamed.usage() == null ? Usage.ZERO : renamed.usage());
+            });
+        });
+    }
+
+    private static Future<ChatResponse> decode(byte[] body, Deployment d) {
+        try {
+            return Future.succeededFuture(UpstreamDecoder.response(body));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(malformed(d, "the body is not valid JSON (" + e.getOriginalMessage() + ")"));
+        } catch (IOException | UpstreamDecoder.MalformedUpstreamException e) {
+            return Future.failedFuture(malformed(d, e.getMessage()));
+        }
     }
 
     @Override
