@@ -6,6 +6,7 @@ import dev.tokengate.core.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token counting with the o200k_base encoding (GPT-4o and later). Message overhead follows OpenAI's published
@@ -19,11 +20,15 @@ public final class Tokenizer {
     /**
      * Counts of texts seen recently. A conversation resends its whole history and usually one system prompt on every
      * turn, so most of a prompt was counted before; hashing a string is far cheaper than encoding it. Bounded: emptied
-     * when full, and long texts (counted once per request anyway, off the event loop) are not kept.
+     * when it holds too many texts or too many characters in all (16,384 texts of 16,384 characters would be far more
+     * than the heap), and long texts (counted once per request anyway, off the event loop) are not kept.
      */
     private static final int CACHE_MAX_ENTRIES = 16_384;
     private static final int CACHE_MAX_CHARS = 16_384;
+    private static final long CACHE_MAX_TOTAL_CHARS = 4L * 1024 * 1024;
     private static final ConcurrentHashMap<String, Integer> RECENT = new ConcurrentHashMap<>();
+    /** About how many characters RECENT holds (updates race with clearing; a bound, not an exact sum). */
+    private static final AtomicLong RECENT_CHARS = new AtomicLong();
 
     public static int count(String text) {
         if (text == null || text.isEmpty()) return 0;
@@ -31,8 +36,11 @@ public final class Tokenizer {
         Integer known = RECENT.get(text);
         if (known != null) return known;
         int n = ENCODING.count(text);
-        if (RECENT.size() >= CACHE_MAX_ENTRIES) RECENT.clear();
-        RECENT.put(text, n);
+        if (RECENT.size() >= CACHE_MAX_ENTRIES || RECENT_CHARS.get() >= CACHE_MAX_TOTAL_CHARS) {
+            RECENT.clear();
+            RECENT_CHARS.set(0);
+        }
+        if (RECENT.put(text, n) == null) RECENT_CHARS.addAndGet(text.length());
         return n;
     }
 

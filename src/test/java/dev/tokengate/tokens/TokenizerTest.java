@@ -71,4 +71,14 @@ class TokenizerTest {
             assertThat(Tokenizer.truncate(text, keep)).isEqualTo(keep >= ids.size() ? text : JTOKKIT.decode(head));
         }
     }
+
+    @Test
+    void countsStayExactWhenTheCacheEmptiesForItsCharacterBudget() {
+        Random random = new Random(11);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 500; i++) texts.add(i + " " + randomText(random, 10_000)); // 5 M characters in all
+        for (int pass = 0; pass < 2; pass++) {
+            for (String text : texts) assertThat(Tokenizer.count(text)).isEqualTo(JTOKKIT.countTokensOrdinary(text));
+        }
+    }
 }
