@@ -3,7 +3,8 @@
 # never refuse, priced model against bench/upstream/FixedUpstream.java), bin/tokengate's JVM options, wrk at
 # SOAK_CONNECTIONS (64) for SOAK_SECONDS (600), the gateway's RSS sampled every SOAK_SAMPLE_SECONDS (10).
 # Prints the samples, RSS idle before the load, the median and peak under load, and the slope (least squares, MB per
-# minute) over the second half of the run, after warm-up. Stops everything it started.
+# minute) over the second half of the run, after warm-up. Stops everything it started. SOAK_PORT (18500): the first
+# port tried for the upstream, the gateway takes the next free one.
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
@@ -27,7 +28,7 @@ pick_port() { local p=$1; while port_in_use "$p"; do p=$((p + 1)); done; echo "$
 jar="$root/target/tokengate.jar"
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 cp "$jar" "$work/tokengate.jar"; jar="$work/tokengate.jar"
-UP=$(pick_port 18500); GW=$(pick_port $((UP + 1)))
+UP=$(pick_port "${SOAK_PORT:-18500}"); GW=$(pick_port $((UP + 1)))
 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$jar" "$bench/upstream/FixedUpstream.java" "$UP" 127.0.0.1 >"$work/upstream.log" 2>&1 &
 pids+=($!)
 admin_key="bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"

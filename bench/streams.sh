@@ -14,6 +14,7 @@
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
 # STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
+# STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
 # STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
 # histogram-<level>.txt 5 s after the ramp of each level, while the streams are held).
 set -euo pipefail
@@ -73,7 +74,7 @@ fi
 cp "$jar" "$work/tokengate.jar"; jar="$work/tokengate.jar"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-UP_PORT=$(pick_port 18200)
+UP_PORT=$(pick_port "${STREAMS_PORT:-18200}")
 GW_PORT=$(pick_port $((UP_PORT + 1)))
 say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \

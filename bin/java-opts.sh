@@ -1,20 +1,23 @@
 # Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
 # `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
 #   -XX:+UseParallelGC       throughput collector; on 2 cores it costs less CPU per request than G1
-#   -Xms128m -Xmx128m -XX:+AlwaysPreTouch   a fixed heap, touched at start: with -Xms64m -Xmx192m RSS crept up by
-#                            about 1.2 MB a minute for 10 minutes and more, the old generation filling and growing page by
-#                            page (Native Memory Tracking: nothing else grew); the live set is about 45 MB (mostly the
-#                            tokenizer's tables). The local ONNX embedding model loads outside the heap (ONNX Runtime reads
-#                            it from a file), so 128m is enough for it; it was 160m while the model went through a byte[].
-#                            Concurrent SSE streams cost about 22 KB of heap each (Vert.x/Netty connection and stream
-#                            state): 128m carries about 2,000 at once, 384m about 5,000 (at 6,900 its old generation was
-#                            full); 10,000 need about -Xms640m -Xmx640m (docs/PERFORMANCE.md, "Session 5")
+#   -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:-UseAdaptiveSizePolicy -XX:+AlwaysPreTouch
+#                            a 128m heap, touched at start, that grows only when live data needs it (thousands of
+#                            open streams), up to 640m. Without the adaptive size policy ParallelGC enlarges the old
+#                            generation only when what survives does not fit, never to cut collection time: with the
+#                            policy on (-Xms64m -Xmx192m) RSS crept up by about 1.2 MB a minute, the old generation
+#                            growing page by page towards -Xmx. The young generation is fixed at the 43m it has in a
+#                            128m heap. At 64 connections the heap stays at 123 MB (live set about 20 MB, mostly the
+#                            tokenizer's 6 MB table and the JIT's classes) and RSS as with the old fixed -Xmx128m
+#                            (docs/PERFORMANCE.md, "Session 6"). Concurrent SSE streams cost about 22 KB of heap each
+#                            (Vert.x/Netty connection and stream state): 10,000 need about 250 MB live, which 640m
+#                            carries. The local ONNX embedding model loads outside the heap.
 #   -XX:TrimNativeHeapInterval=10000  hands memory glibc malloc keeps after the JIT's bursts back to the OS every 10 s
 #                            (about 40 MB less RSS under load)
 #   -XX:ReservedCodeCacheSize=64m  the JIT's code cache (240 MB reserved by default; the gateway uses about 25 MB)
 #   -XX:MaxDirectMemorySize  caps Netty's direct buffers
 #   -Xss512k                 thread stacks (the event loops never recurse deeply)
-export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:-UseAdaptiveSizePolicy -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Start-up caches. On JDK 25 and later, the ahead-of-time cache (JEPs 483, 514, 515): a run without a cache newer than

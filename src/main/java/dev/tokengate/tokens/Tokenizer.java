@@ -1,42 +1,46 @@
 package dev.tokengate.tokens;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
-import com.knuddels.jtokkit.api.IntArrayList;
 import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token counting with the o200k_base encoding (GPT-4o and later). Message overhead follows OpenAI's published
  * counting recipe: 3 tokens per message, 1 more for a name, 3 to prime the reply.
  */
 public final class Tokenizer {
-    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private static final O200kEncoding ENCODING = O200kEncoding.load();
 
     private Tokenizer() {}
 
     /**
      * Counts of texts seen recently. A conversation resends its whole history and usually one system prompt on every
      * turn, so most of a prompt was counted before; hashing a string is far cheaper than encoding it. Bounded: emptied
-     * when full, and long texts (counted once per request anyway, off the event loop) are not kept.
+     * when it holds too many texts or too many characters in all (16,384 texts of 16,384 characters would be far more
+     * than the heap), and long texts (counted once per request anyway, off the event loop) are not kept.
      */
     private static final int CACHE_MAX_ENTRIES = 16_384;
     private static final int CACHE_MAX_CHARS = 16_384;
+    private static final long CACHE_MAX_TOTAL_CHARS = 4L * 1024 * 1024;
     private static final ConcurrentHashMap<String, Integer> RECENT = new ConcurrentHashMap<>();
+    /** About how many characters RECENT holds (updates race with clearing; a bound, not an exact sum). */
+    private static final AtomicLong RECENT_CHARS = new AtomicLong();
 
     public static int count(String text) {
         if (text == null || text.isEmpty()) return 0;
-        if (text.length() > CACHE_MAX_CHARS) return ENCODING.countTokensOrdinary(text);
+        if (text.length() > CACHE_MAX_CHARS) return ENCODING.count(text);
         Integer known = RECENT.get(text);
         if (known != null) return known;
-        int n = ENCODING.countTokensOrdinary(text);
-        if (RECENT.size() >= CACHE_MAX_ENTRIES) RECENT.clear();
-        RECENT.put(text, n);
+        int n = ENCODING.count(text);
+        if (RECENT.size() >= CACHE_MAX_ENTRIES || RECENT_CHARS.get() >= CACHE_MAX_TOTAL_CHARS) {
+            RECENT.clear();
+            RECENT_CHARS.set(0);
+        }
+        if (RECENT.put(text, n) == null) RECENT_CHARS.addAndGet(text.length());
         return n;
     }
 
@@ -61,17 +65,14 @@ public final class Tokenizer {
 
     /** Splits text into the strings of its tokens, so a simulated stream can emit one token per chunk. */
     public static List<String> pieces(String text) {
-        IntArrayList ids = ENCODING.encodeOrdinary(text);
-        List<String> out = new ArrayList<>(ids.size());
+        int[] ids = ENCODING.encode(text);
+        List<String> out = new ArrayList<>(ids.length);
         java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-        IntArrayList one = new IntArrayList(1);
-        for (int i = 0; i < ids.size(); i++) {
-            one.clear();
-            one.add(ids.get(i));
-            pending.writeBytes(ENCODING.decodeBytes(one));
+        for (int i = 0; i < ids.length; i++) {
+            pending.writeBytes(ENCODING.bytes(ids[i]));
             byte[] bytes = pending.toByteArray();
             // a token may end inside a multi-byte character; hold it until the character is whole
-            if (i + 1 < ids.size() && !endsOnCharacterBoundary(bytes)) continue;
+            if (i + 1 < ids.length && !endsOnCharacterBoundary(bytes)) continue;
             out.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             pending.reset();
         }
@@ -93,10 +94,10 @@ public final class Tokenizer {
 
     /** The first {@code maxTokens} tokens of the text. */
     public static String truncate(String text, int maxTokens) {
-        IntArrayList ids = ENCODING.encodeOrdinary(text);
-        if (ids.size() <= maxTokens) return text;
-        IntArrayList head = new IntArrayList(maxTokens);
-        for (int i = 0; i < maxTokens; i++) head.add(ids.get(i));
-        return ENCODING.decode(head);
+        int[] ids = ENCODING.encode(text);
+        if (ids.length <= maxTokens) return text;
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < maxTokens; i++) head.writeBytes(ENCODING.bytes(ids[i]));
+        return head.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -23,6 +23,7 @@ import dev.tokengate.provider.UpstreamText;
 import dev.tokengate.tracing.Tracing;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.PlainResponseRelay;
+import dev.tokengate.wire.openai.StreamChunkReader;
 import dev.tokengate.wire.openai.UpstreamDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -114,17 +115,20 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                     sawEnd[0] = true;
                     return;
                 }
-                JsonNode n = Json.parseOrNull(data);
-                if (n == null || !n.isObject()) {
-                    cut(done, resp, malformed(d, "a stream event is not a JSON object"));
-                    return;
+                ChatChunk chunk = StreamChunkReader.read(data);
+                if (chunk == null) {
+                    JsonNode n = Json.parseOrNull(data);
+                    if (n == null || !n.isObject()) {
+                        cut(done, resp, malformed(d, "a stream event is not a JSON object"));
+                        return;
+                    }
+                    if (n.has("error")) {
+                        cut(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
+                                + UpstreamText.safe(n.path("error").path("message").asText(n.path("error").toString())), null, "upstream_error"));
+                        return;
+                    }
+                    chunk = UpstreamDecoder.chunk(n);
                 }
-                if (n.has("error")) {
-                    cut(done, resp, new ApiException(ErrorKind.UPSTREAM_ERROR, "Upstream " + d.id() + " reported an error mid-stream: "
-                            + UpstreamText.safe(n.path("error").path("message").asText(n.path("error").toString())), null, "upstream_error"));
-                    return;
-                }
-                ChatChunk chunk = UpstreamDecoder.chunk(n);
                 for (ChatChunk.Delta delta : chunk.choices()) if (delta.finishReason() != null) sawEnd[0] = true;
                 sink.onChunk(chunk);
             });
