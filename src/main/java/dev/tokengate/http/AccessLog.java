@@ -1,6 +1,7 @@
 package dev.tokengate.http;
 
 import dev.tokengate.logging.KeyValueLine;
+import dev.tokengate.logging.Trusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ final class AccessLog {
     static void write(String requestId, String method, String route, int status, long elapsedNanos, String model,
                       String userId, String keyId) {
         if (!LOG.isInfoEnabled()) return;
-        KeyValueLine.info(LOGGER, method + " " + route + " " + status)
+        KeyValueLine.info(LOGGER, Trusted.of(method + " " + route + " " + status))
                 .text("request_id", requestId)
                 .trusted("method", method)
                 .trusted("route", route)

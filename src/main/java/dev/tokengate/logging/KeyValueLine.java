@@ -9,11 +9,16 @@ package dev.tokengate.logging;
 public final class KeyValueLine {
     private final StringBuilder sb;
 
-    private KeyValueLine(String logger, String message) {
+    private KeyValueLine(String logger, Object message) {
         sb = LogLine.start(new StringBuilder(512), "INFO", logger, message);
     }
 
     public static KeyValueLine info(String logger, String message) {
+        return new KeyValueLine(logger, message);
+    }
+
+    /** A line whose message the gateway made itself from {@link #trusted} parts: not masked. */
+    public static KeyValueLine info(String logger, Trusted message) {
         return new KeyValueLine(logger, message);
     }
 
@@ -34,9 +39,25 @@ public final class KeyValueLine {
         return this;
     }
 
+    /** Written as {@code StringBuilder.append(double)} writes it; a value in hundredths (a duration) without it. */
     public KeyValueLine number(String key, double value) {
-        key(key).append(value);
+        StringBuilder out = key(key);
+        long hundredths = Math.round(value * 100);
+        if (value >= 0 && value < 1e7 && hundredths / 100.0 == value) appendHundredths(out, hundredths);
+        else out.append(value);
         return this;
+    }
+
+    /**
+     * {@code hundredths / 100.0} as Java prints a double: the shortest decimal that reads back as the same double, with
+     * at least one digit after the point. Below 10^7 (where Java would switch to an exponent) that is the value to two
+     * places with trailing zeros dropped, since every other decimal of at most two places is 0.01 away.
+     */
+    static void appendHundredths(StringBuilder out, long hundredths) {
+        out.append(hundredths / 100).append('.');
+        int cents = (int) (hundredths % 100);
+        if (cents % 10 == 0) out.append((char) ('0' + cents / 10));
+        else out.append((char) ('0' + cents / 10)).append((char) ('0' + cents % 10));
     }
 
     private StringBuilder key(String key) {

@@ -45,8 +45,8 @@ final class LogLine {
         return sb.append('}').toString();
     }
 
-    /** The opening of every line: time, level, logger and message. */
-    static StringBuilder start(StringBuilder sb, String level, String logger, String message) {
+    /** The opening of every line: time, level, logger and message (a {@link Trusted} one is not masked). */
+    static StringBuilder start(StringBuilder sb, String level, String logger, Object message) {
         sb.append('{');
         sb.append("\"time\":\"");
         appendTime(sb, System.currentTimeMillis());
@@ -56,7 +56,8 @@ final class LogLine {
         sb.append(',');
         field(sb, "logger", logger);
         sb.append(',');
-        field(sb, "message", message);
+        sb.append("\"message\":");
+        value(sb, message);
         return sb;
     }
 
@@ -97,8 +98,11 @@ final class LogLine {
     }
 
     static String escape(String s) {
+        int first = 0;
+        while (first < s.length() && !needsEscape(s.charAt(first))) first++;
+        if (first == s.length()) return s;
         StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             String rep = switch (c) {
                 case '"' -> "\\\"";
@@ -115,5 +119,9 @@ final class LogLine {
             }
         }
         return out == null ? s : out.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029;
     }
 }

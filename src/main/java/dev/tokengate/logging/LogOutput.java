@@ -1,6 +1,7 @@
 package dev.tokengate.logging;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,23 @@ public final class LogOutput {
     private static final List<Consumer<String>> LISTENERS = new CopyOnWriteArrayList<>();
     private static final Object WRITE_LOCK = new Object();
     private static final PrintStream TARGET = System.err;
+    /** Guarded by {@link #WRITE_LOCK}; keeps its capacity between batches. */
+    private static final Buffer BATCH = new Buffer();
+    private static final byte[] LINE_SEPARATOR = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
+
+    /** A byte buffer that hands its content to the stream without copying it first. */
+    private static final class Buffer extends java.io.ByteArrayOutputStream {
+        Buffer() {
+            super(64 * 1024);
+        }
+
+        void writeInto(PrintStream out) {
+            out.write(buf, 0, count);
+            // a burst's buffer is not kept for good
+            if (buf.length > 1024 * 1024) buf = new byte[64 * 1024];
+            count = 0;
+        }
+    }
 
     static {
         Thread writer = new Thread(LogOutput::drainForever, "tokengate-log-writer");
@@ -80,11 +98,14 @@ public final class LogOutput {
                 TARGET.println(LogLine.format(Level.WARN, "tokengate.log",
                         "dropped " + dropped + " log lines: the log output could not keep up", List.of(), null));
             }
-            // one write for the whole batch: println on standard error flushes (a system call) per line
-            StringBuilder all = new StringBuilder(lines.size() * 256);
-            for (String line : lines) all.append(line).append(System.lineSeparator());
-            byte[] bytes = all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            TARGET.write(bytes, 0, bytes.length);
+            // one write for the whole batch: println on standard error flushes (a system call) per line; each line is
+            // encoded once, straight into the batch's buffer
+            BATCH.reset();
+            for (String line : lines) {
+                BATCH.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+                BATCH.writeBytes(LINE_SEPARATOR);
+            }
+            BATCH.writeInto(TARGET);
             TARGET.flush();
         }
     }

@@ -3,7 +3,6 @@ package dev.tokengate.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,11 +11,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Metrics {
     private static final double[] BUCKETS_SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    /** The same bounds in nanoseconds, so an observation is placed without a division. */
+    private static final long[] BUCKETS_NANOS = new long[BUCKETS_SECONDS.length];
+
+    static {
+        for (int i = 0; i < BUCKETS_SECONDS.length; i++) BUCKETS_NANOS[i] = Math.round(BUCKETS_SECONDS[i] * 1e9);
+    }
 
     private final Map<RequestSeries, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final Map<String, Histogram> upstreamLatency = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> upstreamErrors = new ConcurrentHashMap<>();
+    /** By deployment id: its label text and histogram, made once (the maps above stay keyed by label text for the scrape). */
+    private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final RecentRequests recentRequests = new RecentRequests(500);
 
@@ -26,15 +33,22 @@ public final class Metrics {
     /** A counter with its label text, made once per series. */
     private record Counter(String labels, LongAdder count) {}
 
+    /** The series of one deployment's upstream calls. */
+    private record Upstream(String labels, Histogram latency) {}
+
     private static final class Histogram {
-        final AtomicLongArray counts = new AtomicLongArray(BUCKETS_SECONDS.length + 1);
+        // adders rather than one atomic array: both event loops count into the same bucket all the time
+        final LongAdder[] counts = new LongAdder[BUCKETS_NANOS.length + 1];
         final LongAdder sumNanos = new LongAdder();
 
+        Histogram() {
+            for (int i = 0; i < counts.length; i++) counts[i] = new LongAdder();
+        }
+
         void observe(long nanos) {
-            double s = nanos / 1e9;
             int i = 0;
-            while (i < BUCKETS_SECONDS.length && s > BUCKETS_SECONDS[i]) i++;
-            counts.incrementAndGet(i);
+            while (i < BUCKETS_NANOS.length && nanos > BUCKETS_NANOS[i]) i++;
+            counts[i].increment();
             sumNanos.add(nanos);
         }
     }
@@ -58,9 +72,16 @@ public final class Metrics {
     }
 
     public void upstreamCall(String deployment, long nanos, boolean ok) {
-        String labels = "deployment=\"" + escape(deployment) + "\"";
-        upstreamLatency.computeIfAbsent(labels, k -> new Histogram()).observe(nanos);
-        if (!ok) upstreamErrors.computeIfAbsent(labels, k -> new LongAdder()).increment();
+        String id = deployment == null ? "" : deployment;
+        Upstream u = upstreams.get(id);
+        if (u == null) {
+            u = upstreams.computeIfAbsent(id, k -> {
+                String labels = "deployment=\"" + escape(k) + "\"";
+                return new Upstream(labels, upstreamLatency.computeIfAbsent(labels, l -> new Histogram()));
+            });
+        }
+        u.latency().observe(nanos);
+        if (!ok) upstreamErrors.computeIfAbsent(u.labels(), k -> new LongAdder()).increment();
     }
 
     /** The last requests answered, for the console's live log (not part of the Prometheus scrape). */
@@ -96,7 +117,7 @@ public final class Metrics {
         map.forEach((labels, h) -> {
             long cumulative = 0;
             for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
-                cumulative += h.counts.get(i);
+                cumulative += h.counts[i].sum();
                 String le = i < BUCKETS_SECONDS.length ? Double.toString(BUCKETS_SECONDS[i]) : "+Inf";
                 sb.append(name).append("_bucket{").append(labels).append(",le=\"").append(le).append("\"} ").append(cumulative).append('\n');
             }
@@ -106,6 +127,12 @@ public final class Metrics {
     }
 
     private static String escape(String s) {
-        return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        if (s == null) return "";
+        boolean clean = true;
+        for (int i = 0; i < s.length() && clean; i++) {
+            char c = s.charAt(i);
+            clean = c != '\\' && c != '"' && c != '\n';
+        }
+        return clean ? s : s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -4,7 +4,6 @@ import dev.tokengate.config.GatewayConfig;
 import io.vertx.core.Future;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Rate limits for a single instance, in memory. */
 public final class LocalRateLimiter implements RateLimiter {
@@ -12,7 +11,11 @@ public final class LocalRateLimiter implements RateLimiter {
 
     private final InstantSource clock;
     private final ConcurrentHashMap<String, SlidingMinute> scopes = new ConcurrentHashMap<>();
-    private final AtomicLong permits = new AtomicLong();
+    /**
+     * The id of every permit this limiter grants: a local window counts its requests in flight and needs no identity
+     * for them (a null id marks a decision the limiter did not check).
+     */
+    private static final String LOCAL_PERMIT = "local";
 
     public LocalRateLimiter(InstantSource clock) {
         this.clock = clock;
@@ -26,7 +29,7 @@ public final class LocalRateLimiter implements RateLimiter {
             synchronized (w) {
                 // tidy() may have dropped this window between the lookup and the lock
                 if (scopes.get(scope) != w) continue;
-                return Future.succeededFuture(w.acquire(scope, Long.toString(permits.incrementAndGet()), limit, tokens, clock.millis()));
+                return Future.succeededFuture(w.acquire(scope, LOCAL_PERMIT, limit, tokens, clock.millis()));
             }
         }
     }

@@ -24,20 +24,69 @@ public final class RateLimitHeaders {
         if (!d.checked()) return;
         long rpm = d.limit().requestsPerMinute();
         if (rpm > 0) {
-            out.accept(LIMIT_REQUESTS, ascii(Long.toString(rpm)));
-            out.accept(REMAINING_REQUESTS, ascii(Long.toString(Math.max(0, rpm - d.usedRequests()))));
-            out.accept(RESET_REQUESTS, ascii(duration(d.resetRequestsMs())));
+            out.accept(LIMIT_REQUESTS, number(rpm));
+            out.accept(REMAINING_REQUESTS, number(Math.max(0, rpm - d.usedRequests())));
+            out.accept(RESET_REQUESTS, durationAscii(d.resetRequestsMs()));
         }
         long tpm = d.limit().tokensPerMinute();
         if (tpm > 0) {
-            out.accept(LIMIT_TOKENS, ascii(Long.toString(tpm)));
-            out.accept(REMAINING_TOKENS, ascii(Long.toString(Math.max(0, tpm - d.usedTokens()))));
-            out.accept(RESET_TOKENS, ascii(duration(d.resetTokensMs())));
+            out.accept(LIMIT_TOKENS, number(tpm));
+            out.accept(REMAINING_TOKENS, number(Math.max(0, tpm - d.usedTokens())));
+            out.accept(RESET_TOKENS, durationAscii(d.resetTokensMs()));
         }
     }
 
-    private static CharSequence ascii(String digits) {
-        return new AsciiString(digits);
+    private static final AsciiString ZERO_SECONDS = AsciiString.cached("0s");
+
+    /** A count (at least 0) as ASCII digits, written straight into the bytes the header value keeps. */
+    private static AsciiString number(long v) {
+        byte[] b = new byte[digits(v)];
+        put(b, b.length, v);
+        return new AsciiString(b, false);
+    }
+
+    /** {@link #duration} as ASCII bytes, without the String in between. */
+    private static AsciiString durationAscii(long ms) {
+        if (ms <= 0) return ZERO_SECONDS;
+        if (ms < 1000) return withUnit(ms, 'm', 's');
+        long s = (ms + 999) / 1000;
+        if (s < 60) return withUnit(s, 's', (char) 0);
+        long minutes = s / 60;
+        long seconds = s % 60;
+        int m = digits(minutes);
+        byte[] b = new byte[m + 1 + digits(seconds) + 1];
+        put(b, m, minutes);
+        b[m] = 'm';
+        put(b, b.length - 1, seconds);
+        b[b.length - 1] = 's';
+        return new AsciiString(b, false);
+    }
+
+    private static AsciiString withUnit(long v, char unit, char unit2) {
+        int n = digits(v);
+        byte[] b = new byte[n + (unit2 == 0 ? 1 : 2)];
+        put(b, n, v);
+        b[n] = (byte) unit;
+        if (unit2 != 0) b[n + 1] = (byte) unit2;
+        return new AsciiString(b, false);
+    }
+
+    private static int digits(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** The digits of {@code v}, ending just before {@code end}. */
+    private static void put(byte[] b, int end, long v) {
+        int i = end;
+        do {
+            b[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
     }
 
     /** The headers of {@code d} as a map, in order. */

@@ -42,4 +42,15 @@ class RedactorTest {
         assertThat(Redactor.mask("a short note about tg-1 and sk-2 at http://host:8080/path"))
                 .isEqualTo("a short note about tg-1 and sk-2 at http://host:8080/path");
     }
+
+    @Test
+    void masksSecretsAtTheVeryStartAndEndOfAValue() {
+        assertThat(Redactor.mask("sk-abcdefghijklmnop1234")).isEqualTo("sk-***");
+        assertThat(Redactor.mask("x tg-abcdefghijklmnop1234")).isEqualTo("x tg-***");
+        assertThat(Redactor.mask("bearer t")).isEqualTo("bearer ***");
+        assertThat(Redactor.mask("Bearer t")).isEqualTo("Bearer ***");
+        assertThat(Redactor.mask("s3://u:p@h")).isEqualTo("s3://u:***@h");
+        assertThat(Redactor.mask("bearer")).isEqualTo("bearer");
+        assertThat(Redactor.mask("sk-")).isEqualTo("sk-");
+    }
 }

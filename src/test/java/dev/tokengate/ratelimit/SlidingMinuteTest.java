@@ -70,4 +70,20 @@ class SlidingMinuteTest {
         assertThat(RateLimitHeaders.duration(7_200)).isEqualTo("8s");
         assertThat(RateLimitHeaders.duration(90_000)).isEqualTo("1m30s");
     }
+
+    @Test
+    void headerValuesSpellEveryCountAndResetTimeAsTheDurationText() {
+        GatewayConfig.RateLimit limit = new GatewayConfig.RateLimit(1_000_000, 123_456_789, 0);
+        for (long ms = -1; ms <= 130_000; ms += ms < 2_000 ? 1 : 37) {
+            long used = ms < 0 ? 2_000_000 : ms * 7;
+            Decision d = new Decision(new Permit("key:x", "p", 0, 0), null, limit, used, used * 3, ms, ms + 5, 0);
+            assertThat(RateLimitHeaders.of(d)).containsExactly(
+                    java.util.Map.entry("x-ratelimit-limit-requests", "1000000"),
+                    java.util.Map.entry("x-ratelimit-remaining-requests", Long.toString(Math.max(0, 1_000_000 - used))),
+                    java.util.Map.entry("x-ratelimit-reset-requests", RateLimitHeaders.duration(ms)),
+                    java.util.Map.entry("x-ratelimit-limit-tokens", "123456789"),
+                    java.util.Map.entry("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, 123_456_789 - used * 3))),
+                    java.util.Map.entry("x-ratelimit-reset-tokens", RateLimitHeaders.duration(ms + 5)));
+        }
+    }
 }

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
  * mode): these transactions read, then write, and in WAL mode a reader's upgrade to writer fails at once with
  * {@code SQLITE_BUSY} when another connection wrote meanwhile, without waiting for {@code busy_timeout}. (The driver's
  * own {@code transaction_mode=IMMEDIATE} would begin the next transaction right after each commit and so hold the write
- * lock between batches.)
+ * lock between batches.) Both commands are prepared once like the other statements: a plain {@code Statement} compiles
+ * them again on every transaction, and the driver scans each for generated keys with a regular expression.
  */
 final class HeldConnection implements AutoCloseable {
     @FunctionalInterface
@@ -42,9 +43,9 @@ final class HeldConnection implements AutoCloseable {
                 connection = ds.getConnection();
                 if (!beginImmediate) connection.setAutoCommit(false);
             }
-            if (beginImmediate) execute("BEGIN IMMEDIATE");
+            if (beginImmediate) statement("BEGIN IMMEDIATE").execute();
             T result = work.run(this);
-            if (beginImmediate) execute("COMMIT");
+            if (beginImmediate) statement("COMMIT").execute();
             else connection.commit();
             return result;
         } catch (SQLException e) {
