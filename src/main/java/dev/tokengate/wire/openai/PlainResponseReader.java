@@ -10,9 +10,17 @@ import dev.tokengate.core.Json;
 import dev.tokengate.core.Role;
 import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.Usage;
+import dev.tokengate.wire.openai.ShapeReads.Unusual;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.tokengate.wire.openai.ShapeReads.expect;
+import static dev.tokengate.wire.openai.ShapeReads.intValue;
+import static dev.tokengate.wire.openai.ShapeReads.longValue;
+import static dev.tokengate.wire.openai.ShapeReads.once;
+import static dev.tokengate.wire.openai.ShapeReads.string;
+import static dev.tokengate.wire.openai.ShapeReads.usage;
 
 /**
  * Reads a chat.completion straight from its bytes with a streaming parser, without building a tree, for the body
@@ -23,15 +31,6 @@ import java.util.List;
  */
 final class PlainResponseReader {
     private PlainResponseReader() {}
-
-    /** Thrown to give up on the fast path; never escapes this class. */
-    private static final class Unusual extends Exception {
-        static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
 
     /** The response, or null when the body is not of the usual shape. */
     static ChatResponse read(byte[] body) {
@@ -196,71 +195,4 @@ final class PlainResponseReader {
         return List.copyOf(out);
     }
 
-    private static Usage usage(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.START_OBJECT);
-        int prompt = 0;
-        int completion = 0;
-        int cached = 0;
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            String key = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (key) {
-                case "prompt_tokens" -> {
-                    seen = once(seen, 1);
-                    prompt = intValue(p, value);
-                }
-                case "completion_tokens" -> {
-                    seen = once(seen, 2);
-                    completion = intValue(p, value);
-                }
-                case "prompt_tokens_details" -> {
-                    seen = once(seen, 4);
-                    if (value == JsonToken.VALUE_NULL) continue;
-                    expect(value, JsonToken.START_OBJECT);
-                    int detailsSeen = 0;
-                    for (JsonToken d = p.nextToken(); d != JsonToken.END_OBJECT; d = p.nextToken()) {
-                        String detail = p.currentName();
-                        JsonToken dv = p.nextToken();
-                        if (detail.equals("cached_tokens")) {
-                            detailsSeen = once(detailsSeen, 1);
-                            cached = intValue(p, dv);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        return new Usage(prompt, completion, cached);
-    }
-
-    /** Marks {@code bit} seen; a key seen twice (where the tree keeps the last) is left to the tree decoder. */
-    private static int once(int seen, int bit) throws Unusual {
-        if ((seen & bit) != 0) throw Unusual.INSTANCE;
-        return seen | bit;
-    }
-
-    private static void expect(JsonToken actual, JsonToken wanted) throws Unusual {
-        if (actual != wanted) throw Unusual.INSTANCE;
-    }
-
-    private static String string(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.VALUE_STRING);
-        return p.getText();
-    }
-
-    private static int intValue(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.VALUE_NUMBER_INT);
-        if (p.getNumberType() != JsonParser.NumberType.INT) throw Unusual.INSTANCE;
-        return p.getIntValue();
-    }
-
-    private static long longValue(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.VALUE_NUMBER_INT);
-        JsonParser.NumberType type = p.getNumberType();
-        if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) throw Unusual.INSTANCE;
-        return p.getLongValue();
-    }
 }

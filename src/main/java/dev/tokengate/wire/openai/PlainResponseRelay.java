@@ -6,9 +6,14 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.Usage;
+import dev.tokengate.wire.openai.ShapeReads.Unusual;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.tokengate.wire.openai.ShapeReads.expect;
+import static dev.tokengate.wire.openai.ShapeReads.intValue;
+import static dev.tokengate.wire.openai.ShapeReads.once;
 
 /**
  * Passes an upstream's chat.completion to the client as its own bytes, with only the {@code model} value replaced by
@@ -27,15 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PlainResponseRelay {
     private PlainResponseRelay() {}
-
-    /** Thrown to give up on relaying; never escapes this class. */
-    private static final class Unusual extends Exception {
-        static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
 
     /** The answer to send, or null when the body is not of the usual shape. */
     public static RelayedAnswer relay(byte[] body, String publicModel) {
@@ -314,24 +310,8 @@ public final class PlainResponseRelay {
         return (int) byteOffset;
     }
 
-    /** Marks {@code bit} seen; a key seen twice is left to the decoding path. */
-    private static int once(int seen, int bit) throws Unusual {
-        if ((seen & bit) != 0) throw Unusual.INSTANCE;
-        return seen | bit;
-    }
-
-    private static void expect(JsonToken actual, JsonToken wanted) throws Unusual {
-        if (actual != wanted) throw Unusual.INSTANCE;
-    }
-
     private static void stringOrNull(JsonParser p, JsonToken v) throws Unusual {
         if (v != JsonToken.VALUE_NULL) expect(v, JsonToken.VALUE_STRING);
-    }
-
-    private static int intValue(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.VALUE_NUMBER_INT);
-        if (p.getNumberType() != JsonParser.NumberType.INT) throw Unusual.INSTANCE;
-        return p.getIntValue();
     }
 
     private static void wholeNumber(JsonParser p, JsonToken v) throws IOException, Unusual {

@@ -1,0 +1,98 @@
+package dev.tokengate.wire.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.tokengate.core.Usage;
+import java.io.IOException;
+
+/**
+ * What the streaming readers of upstream answers (PlainResponseReader, PlainResponseRelay, StreamChunkReader) share:
+ * each reads only the usual shape straight from the text and gives up with {@link Unusual} on anything else, which
+ * then takes the tree decoder's path.
+ */
+final class ShapeReads {
+    private ShapeReads() {}
+
+    /** Thrown to give up on the fast path; never escapes the readers. */
+    static final class Unusual extends Exception {
+        static final Unusual INSTANCE = new Unusual();
+
+        private Unusual() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Marks {@code bit} seen; a key seen twice (where the tree keeps the last) is left to the tree decoder. */
+    static int once(int seen, int bit) throws Unusual {
+        if ((seen & bit) != 0) throw Unusual.INSTANCE;
+        return seen | bit;
+    }
+
+    static void expect(JsonToken actual, JsonToken wanted) throws Unusual {
+        if (actual != wanted) throw Unusual.INSTANCE;
+    }
+
+    static String string(JsonParser p, JsonToken v) throws IOException, Unusual {
+        expect(v, JsonToken.VALUE_STRING);
+        return p.getText();
+    }
+
+    /** A string or null; the tree decoder turns any other type into null too, but that is left to it. */
+    static String nullableString(JsonParser p, JsonToken v) throws IOException, Unusual {
+        return v == JsonToken.VALUE_NULL ? null : string(p, v);
+    }
+
+    static int intValue(JsonParser p, JsonToken v) throws IOException, Unusual {
+        expect(v, JsonToken.VALUE_NUMBER_INT);
+        if (p.getNumberType() != JsonParser.NumberType.INT) throw Unusual.INSTANCE;
+        return p.getIntValue();
+    }
+
+    static long longValue(JsonParser p, JsonToken v) throws IOException, Unusual {
+        expect(v, JsonToken.VALUE_NUMBER_INT);
+        JsonParser.NumberType type = p.getNumberType();
+        if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) throw Unusual.INSTANCE;
+        return p.getLongValue();
+    }
+
+    /** A usage object: prompt, completion and cached prompt tokens; other keys are skipped. */
+    static Usage usage(JsonParser p, JsonToken v) throws IOException, Unusual {
+        expect(v, JsonToken.START_OBJECT);
+        int prompt = 0;
+        int completion = 0;
+        int cached = 0;
+        int seen = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String key = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (key) {
+                case "prompt_tokens" -> {
+                    seen = once(seen, 1);
+                    prompt = intValue(p, value);
+                }
+                case "completion_tokens" -> {
+                    seen = once(seen, 2);
+                    completion = intValue(p, value);
+                }
+                case "prompt_tokens_details" -> {
+                    seen = once(seen, 4);
+                    if (value == JsonToken.VALUE_NULL) continue;
+                    expect(value, JsonToken.START_OBJECT);
+                    int detailsSeen = 0;
+                    for (JsonToken d = p.nextToken(); d != JsonToken.END_OBJECT; d = p.nextToken()) {
+                        String detail = p.currentName();
+                        JsonToken dv = p.nextToken();
+                        if (detail.equals("cached_tokens")) {
+                            detailsSeen = once(detailsSeen, 1);
+                            cached = intValue(p, dv);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new Usage(prompt, completion, cached);
+    }
+}
