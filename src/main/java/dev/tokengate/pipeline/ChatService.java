@@ -63,12 +63,7 @@ public final class ChatService {
 
     /** Admits (limits, balance), calls the upstreams, and finishes the admission however the call ends. */
     public Future<Served<ChatResponse>> complete(Caller caller, ChatRequest request) {
-        List<Deployment> plan = plan(caller.user(), request.model());
-        return accounting.admit(caller, request, plan).compose(ticket ->
-                guarded(() -> completeOn(plan, request, caller.queued(), caller.deadline())).andThen(ar -> {
-                    if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
-                    else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
-                }));
+        return admitted(caller, request, plan -> completeOn(plan, request, caller.queued(), caller.deadline()));
     }
 
     /**
@@ -76,9 +71,15 @@ public final class ChatService {
      * {@link RelayingProvider} passes its upstream's body on; any other provider's answer is encoded here.
      */
     public Future<Served<RelayedAnswer>> relay(Caller caller, ChatRequest request) {
+        return admitted(caller, request, plan -> relayOn(plan, request, caller.queued(), caller.deadline()));
+    }
+
+    /** Admits a plain (not streamed) call over the request's plan and finishes the admission however the call ends. */
+    private <T> Future<Served<T>> admitted(Caller caller, ChatRequest request,
+                                           java.util.function.Function<List<Deployment>, Future<Served<T>>> call) {
         List<Deployment> plan = plan(caller.user(), request.model());
         return accounting.admit(caller, request, plan).compose(ticket ->
-                guarded(() -> relayOn(plan, request, caller.queued(), caller.deadline())).andThen(ar -> {
+                guarded(() -> call.apply(plan)).andThen(ar -> {
                     if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
                     else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
                 }));
@@ -88,10 +89,7 @@ public final class ChatService {
         return attempts.run(plan, queued, deadline, d -> {
             Provider p = provider(d);
             ChatRequest renamed = request.withModel(d.publicModel());
-            Future<RelayedAnswer> answer = p instanceof RelayingProvider r ? r.relay(d, renamed) : p.chat(d, renamed).map(c -> {
-                ChatResponse served = c.withModel(d.publicModel());
-                return new RelayedAnswer(ChatEncoder.responseBytes(served), served.usage() == null ? Usage.ZERO : served.usage());
-            });
+            Future<RelayedAnswer> answer = p instanceof RelayingProvider r ? r.relay(d, renamed) : p.chat(d, renamed).map(c -> ChatEncoder.encodedAnswer(c.withModel(d.publicModel())));
             return answer.map(a -> new Served<>(a, d.publicModel(), d, a.usage()));
         });
     }

@@ -16,7 +16,6 @@ import dev.tokengate.core.Provider;
 import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.RelayingProvider;
 import dev.tokengate.core.StreamSink;
-import dev.tokengate.core.Usage;
 import dev.tokengate.provider.IdleTimer;
 import dev.tokengate.provider.UpstreamTransport;
 import dev.tokengate.provider.UpstreamText;
@@ -58,30 +57,27 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
 
     @Override
     public Future<ChatResponse> chat(Deployment d, ChatRequest request) {
-        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
-        return transport.exchange(d, chatUrl(d), body).compose(answer -> {
-            HttpClientResponse resp = answer.response();
-            Buffer buf = answer.body();
-            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
-            return decode(buf.getBytes(), d);
-        });
+        return plainAnswer(d, request).compose(bytes -> decode(bytes, d));
     }
 
     /** As {@link #chat}, with the upstream's body passed on as it came (model renamed) when it has the usual shape. */
     @Override
     public Future<RelayedAnswer> relay(Deployment d, ChatRequest request) {
+        return plainAnswer(d, request).compose(bytes -> {
+            RelayedAnswer relayed = PlainResponseRelay.relay(bytes, d.publicModel());
+            if (relayed != null) return Future.succeededFuture(relayed);
+            return decode(bytes, d).map(r -> ChatEncoder.encodedAnswer(r.withModel(d.publicModel())));
+        });
+    }
+
+    /** The body of the upstream's successful answer to a plain (not streamed) request; any other status fails. */
+    private Future<byte[]> plainAnswer(Deployment d, ChatRequest request) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
         return transport.exchange(d, chatUrl(d), body).compose(answer -> {
             HttpClientResponse resp = answer.response();
             Buffer buf = answer.body();
             if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
-            byte[] bytes = buf.getBytes();
-            RelayedAnswer relayed = PlainResponseRelay.relay(bytes, d.publicModel());
-            if (relayed != null) return Future.succeededFuture(relayed);
-            return decode(bytes, d).map(r -> {
-                ChatResponse renamed = r.withModel(d.publicModel());
-                return new RelayedAnswer(ChatEncoder.responseBytes(renamed), renamed.usage() == null ? Usage.ZERO : renamed.usage());
-            });
+            return Future.succeededFuture(buf.getBytes());
         });
     }
 

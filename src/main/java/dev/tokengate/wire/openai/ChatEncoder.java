@@ -10,6 +10,7 @@ import dev.tokengate.core.ChatResponse;
 import dev.tokengate.core.Choice;
 import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.Json;
+import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.ResponseFormat;
 import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.ToolChoice;
@@ -24,6 +25,11 @@ public final class ChatEncoder {
     /** The chat.completion body, as bytes: the client's answer on the hot path. */
     public static byte[] responseBytes(ChatResponse r) {
         return Json.write(g -> writeResponse(g, r));
+    }
+
+    /** A decoded answer, encoded for an OpenAI client, with the usage to bill (none reported: zero). */
+    public static RelayedAnswer encodedAnswer(ChatResponse r) {
+        return new RelayedAnswer(responseBytes(r), r.usage() == null ? Usage.ZERO : r.usage());
     }
 
     public static ObjectNode response(ChatResponse r) {
