@@ -184,18 +184,19 @@ local rNow, tNow = 'r' .. now, 't' .. now
 local rpm, tpm, conc = tonumber(ARGV[first]), tonumber(ARGV[first + 1]), tonumber(ARGV[first + 2])
 if m > 0 and conc > 0 and not mine then return redis.error_reply('ERR concurrency limited acquires need the caller') end
 
-local function grant(want)
-  R = R + 1
-  val[rNow], dirty[rNow] = (val[rNow] or 0) + 1, true
-  if want > 0 then
-    T = T + want
-    val[tNow], dirty[tNow] = (val[tNow] or 0) + want, true
+-- counts `count` requests of `tokens` tokens in all (and as many concurrency slots)
+local function grant(count, tokens)
+  R = R + count
+  val[rNow], dirty[rNow] = (val[rNow] or 0) + count, true
+  if tokens > 0 then
+    T = T + tokens
+    val[tNow], dirty[tNow] = (val[tNow] or 0) + tokens, true
     lt = now
   end
   lr = now
   if conc > 0 then
-    C = C + 1
-    val[mine] = val[mine] + 1
+    C = C + count
+    val[mine] = val[mine] + count
   end
 end
 
@@ -205,18 +206,7 @@ if m > 0 then
   if (rpm == 0 or R + m <= rpm) and (tpm == 0 or T + total <= tpm) and (conc == 0 or C + m <= conc) then
     -- every acquire fits: counted together, and the caller numbers them from the sums before them
     out[5], out[6] = R, T
-    R = R + m
-    val[rNow], dirty[rNow] = (val[rNow] or 0) + m, true
-    if total > 0 then
-      T = T + total
-      val[tNow], dirty[tNow] = (val[tNow] or 0) + total, true
-      lt = now
-    end
-    lr = now
-    if conc > 0 then
-      C = C + m
-      val[mine] = val[mine] + m
-    end
+    grant(m, total)
     m = 0
   end
 end
@@ -231,7 +221,7 @@ for j = 0, m - 1 do
   elseif conc > 0 and C >= conc then
     refused, retry = 3, 1000
   end
-  if refused == 0 then grant(want) end
+  if refused == 0 then grant(1, want) end
   out[#out + 1] = refused
   out[#out + 1] = R
   out[#out + 1] = T
