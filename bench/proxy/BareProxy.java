@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.transport.Transport;
 
 /**
  * The practical floor for one JVM hop on this machine: a minimal Vert.x pass-through proxy with no auth, no parsing and
@@ -18,21 +19,36 @@ import io.vertx.core.http.RequestOptions;
  * arrive (so SSE passes through too). One verticle per core, each with its own pooled client, so a request never leaves
  * its event loop.
  *
- * <p>Run: {@code java -cp target/tokengate.jar bench/proxy/BareProxy.java PORT UPSTREAM_PORT}
+ * <p>TRANSPORT is the gateway's {@code server.transport} choice: auto (the default, as the gateway's: io_uring where the
+ * kernel allows it, else epoll), io_uring or epoll; so that the floor runs on the same transport as the gateway measured
+ * against it.
+ *
+ * <p>Run: {@code java -cp target/tokengate.jar bench/proxy/BareProxy.java PORT UPSTREAM_PORT [TRANSPORT]}
  */
 public final class BareProxy {
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: BareProxy PORT UPSTREAM_PORT");
+            System.err.println("usage: BareProxy PORT UPSTREAM_PORT [auto|io_uring|epoll]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         int loops = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        String asked = args.length > 2 ? args[2] : "auto";
+        Transport transport = switch (asked) {
+            case "io_uring" -> Transport.IO_URING;
+            case "epoll" -> Transport.EPOLL;
+            default -> Transport.IO_URING.available() ? Transport.IO_URING : Transport.EPOLL;
+        };
+        if (!transport.available()) {
+            System.err.println("BareProxy: transport " + asked + " is not available: " + transport.unavailabilityCause());
+            System.exit(1);
+        }
+        String name = transport == Transport.IO_URING ? "io_uring" : "epoll";
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).withTransport(transport).build();
         vertx.deployVerticle(() -> new Hop(port, upstreamPort), new DeploymentOptions().setInstances(loops)).onComplete(ar -> {
             if (ar.succeeded()) {
-                System.out.println("BareProxy listening on http://127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+                System.out.println("BareProxy listening on http://127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort + " (" + name + ")");
             } else {
                 System.err.println("BareProxy failed to start: " + ar.cause());
                 System.exit(1);

@@ -62,11 +62,12 @@ public final class Gateway implements AutoCloseable {
     private final String adminKey;
     private final boolean adminKeyCreated;
     private final String storageName;
+    private final String transportName;
     private final HttpApi.Deps deps;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, Tracing tracing, int port,
-                    String adminKey, boolean adminKeyCreated, HttpApi.Deps deps) {
+                    String adminKey, boolean adminKeyCreated, HttpApi.Deps deps, String transportName) {
         this.vertx = vertx;
         this.tracing = tracing;
         this.deps = deps;
@@ -77,6 +78,7 @@ public final class Gateway implements AutoCloseable {
         this.adminKey = adminKey;
         this.adminKeyCreated = adminKeyCreated;
         this.storageName = storage.describe();
+        this.transportName = transportName;
     }
 
     public static Gateway start(GatewayConfig config, Map<String, String> env) {
@@ -99,7 +101,8 @@ public final class Gateway implements AutoCloseable {
                 opening.completeExceptionally(e);
             }
         });
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        io.vertx.core.transport.Transport transport = NetTransport.choose(config.server().transport());
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).withTransport(transport).build();
         Storage storage = null;
         AccountingSetup accounting = null;
         Tracing tracing = Tracing.OFF;
@@ -152,7 +155,8 @@ public final class Gateway implements AutoCloseable {
             int port = deployServers(vertx, deps, config.server().host(), config.server().port(), loops);
             // after the servers: on two cores it would take CPU from their start-up, and /ready needs no tokenizer
             warmUp();
-            return new Gateway(vertx, storage, engine, accounting, tracing, port, admin.key(), admin.created(), deps);
+            return new Gateway(vertx, storage, engine, accounting, tracing, port, admin.key(), admin.created(), deps,
+                    NetTransport.describe(transport));
         } catch (RuntimeException e) {
             tracing.close();
             if (accounting != null) accounting.close();
@@ -232,6 +236,9 @@ public final class Gateway implements AutoCloseable {
     public boolean adminKeyCreated() { return adminKeyCreated; }
 
     public String storageName() { return storageName; }
+
+    /** The network transport the event loops run on: io_uring, epoll or nio. */
+    public String transportName() { return transportName; }
 
     public Vertx vertx() { return vertx; }
 

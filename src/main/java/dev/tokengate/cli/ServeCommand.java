@@ -60,8 +60,8 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "tokengate-shutdown"));
         root.serving(gateway);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Tokengate listening on http://%s:%d (storage: %s, started in %d ms)%n", config.server().host(),
-                gateway.port(), gateway.storageName(), (System.nanoTime() - t0) / 1_000_000);
+        out.printf("Tokengate listening on http://%s:%d (storage: %s, transport: %s, started in %d ms)%n", config.server().host(),
+                gateway.port(), gateway.storageName(), gateway.transportName(), (System.nanoTime() - t0) / 1_000_000);
         if (gateway.adminKeyCreated()) {
             out.println("Created the admin key (shown once; stored in " + config.storage().dataDir().resolve(Gateway.ADMIN_KEY_FILE) + "):");
             out.println("  " + gateway.adminKey());

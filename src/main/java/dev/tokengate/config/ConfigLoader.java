@@ -32,6 +32,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> PROVIDERS = Set.of("simulated", "openai", "anthropic", "local");
     private static final Set<String> TYPES = Set.of("chat", "embedding", "image");
+    private static final List<String> TRANSPORTS = List.of("auto", "io_uring", "epoll", "nio");
     private static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
     private static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
     private static final int MAX_CONCURRENCY = 100_000;
@@ -111,16 +112,17 @@ public final class ConfigLoader {
     }
 
     private static void applyEnv(ObjectNode root, Map<String, String> env) {
-        Map<String, String> names = Map.of(
-                "TOKENGATE_HOST", "server.host",
-                "TOKENGATE_PORT", "server.port",
-                "TOKENGATE_DATA_DIR", "storage.data_dir",
-                "TOKENGATE_DB_URL", "storage.db_url",
-                "TOKENGATE_REDIS_URL", "redis.url",
-                "TOKENGATE_TRACING_ENABLED", "tracing.enabled",
-                "TOKENGATE_OTLP_ENDPOINT", "tracing.otlp_endpoint",
-                "TOKENGATE_SERVICE_NAME", "tracing.service_name",
-                "TOKENGATE_TRACING_SAMPLE_RATIO", "tracing.sample_ratio");
+        Map<String, String> names = Map.ofEntries(
+                Map.entry("TOKENGATE_HOST", "server.host"),
+                Map.entry("TOKENGATE_PORT", "server.port"),
+                Map.entry("TOKENGATE_TRANSPORT", "server.transport"),
+                Map.entry("TOKENGATE_DATA_DIR", "storage.data_dir"),
+                Map.entry("TOKENGATE_DB_URL", "storage.db_url"),
+                Map.entry("TOKENGATE_REDIS_URL", "redis.url"),
+                Map.entry("TOKENGATE_TRACING_ENABLED", "tracing.enabled"),
+                Map.entry("TOKENGATE_OTLP_ENDPOINT", "tracing.otlp_endpoint"),
+                Map.entry("TOKENGATE_SERVICE_NAME", "tracing.service_name"),
+                Map.entry("TOKENGATE_TRACING_SAMPLE_RATIO", "tracing.sample_ratio"));
         names.forEach((var, path) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) set(root, path, v);
@@ -166,6 +168,13 @@ public final class ConfigLoader {
         }
     }
 
+    private static String transport(String value) {
+        if (!TRANSPORTS.contains(value)) {
+            throw new ConfigException("server.transport (TOKENGATE_TRANSPORT): must be one of " + TRANSPORTS + ", got '" + value + "'");
+        }
+        return value;
+    }
+
     private static GatewayConfig bind(ObjectNode root, Map<String, String> env) {
         Fields f = new Fields();
         JsonNode s = root.path("server");
@@ -173,7 +182,8 @@ public final class ConfigLoader {
                 f.string(s, "server.host", false),
                 f.integer(s, "server.port", 0, 65535),
                 f.longValue(s, "server.max_body_bytes", 1024, 1L << 31),
-                f.integer(s, "server.event_loops", 0, 256));
+                f.integer(s, "server.event_loops", 0, 256),
+                transport(s.path("transport").asText("auto")));
         JsonNode st = root.path("storage");
         var storage = new GatewayConfig.Storage(Path.of(f.string(st, "storage.data_dir", false)),
                 jdbcUrl(st.path("db_url").asText(""), "storage.db_url"));

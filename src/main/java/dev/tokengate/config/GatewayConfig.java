@@ -23,7 +23,8 @@ public record GatewayConfig(
         Redis redis,
         Tracing tracing) {
 
-    public record Server(String host, int port, long maxBodyBytes, int eventLoops) {}
+    /** {@code transport}: auto (io_uring where the kernel allows it, else epoll, else Java NIO), io_uring, epoll or nio. */
+    public record Server(String host, int port, long maxBodyBytes, int eventLoops, String transport) {}
 
     /** @param dbUrl a JDBC URL; null means the embedded SQLite file in dataDir, "memory" the in-memory stores. */
     public record Storage(Path dataDir, String dbUrl) {
