@@ -15,9 +15,10 @@
 # STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
-# STREAMS_TOOLS_TRANSPORT (io_uring: the upstream and the load generator run their event loops on io_uring, as the
-# gateway does by default, falling back to epoll, then NIO; epoll or nio to choose; before session 7 the upstream ran
-# on NIO and the load generator on epoll), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
+# STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring, epoll or nio, falling back
+# to epoll, then NIO, where the one asked for is not available; by default the gateway's: TOKENGATE_TRANSPORT when it
+# is epoll or nio, else io_uring, which auto picks; before session 7 the upstream ran on NIO and the load generator on
+# epoll whatever the gateway ran on), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
 # histogram-<level>.txt 5 s after the ramp of each level, while the streams are held).
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +32,8 @@ INTERVAL=${STREAMS_INTERVAL_MS:-150}
 SECS=${STREAMS_SECONDS:-30}
 TTFT_N=${STREAMS_TTFT_COUNT:-200}
 HTTP2=${STREAMS_HTTP2:-1}
-TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-io_uring}
+case "${TOKENGATE_TRANSPORT:-auto}" in epoll | nio) default_tools=$TOKENGATE_TRANSPORT ;; *) default_tools=io_uring ;; esac
+TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-$default_tools}
 case "$HTTP2" in 0) PROTO="HTTP/1.1" ;; 1) PROTO="HTTP/2 (h2c)" ;; *) echo "STREAMS_HTTP2 must be 0 or 1" >&2; exit 2 ;; esac
 
 # every stream is a socket on the client and one in the gateway; upstream, one more over HTTP/1.1, one per 100 streams
