@@ -151,7 +151,8 @@ public final class StreamChunkReader {
                         p.skipChildren();
                     }
                     case "service_tier" -> {
-                        if (v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_STRING) relayable = false;
+                        if ((seen & 128) != 0 || v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_STRING) relayable = false;
+                        seen |= 128;
                         p.skipChildren();
                     }
                     case "error" -> throw Unusual.INSTANCE; // the tree path reports it
@@ -256,13 +257,14 @@ public final class StreamChunkReader {
                         }
                     }
                     case "logprobs" -> {
-                        if (v != JsonToken.VALUE_NULL && v != JsonToken.START_OBJECT) relayable = false;
+                        if ((seen & 8) != 0 || v != JsonToken.VALUE_NULL && v != JsonToken.START_OBJECT) relayable = false;
+                        seen |= 8;
                         p.skipChildren();
                     }
                     default -> p.skipChildren();
                 }
             }
-            if (seen != (1 | 2 | 4)) relayable = false;
+            if ((seen & (1 | 2 | 4)) != (1 | 2 | 4)) relayable = false;
             return new ChatChunk.Delta(index, role, content, calls, finish);
         }
 

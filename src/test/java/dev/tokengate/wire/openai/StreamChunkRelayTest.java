@@ -104,6 +104,8 @@ class StreamChunkRelayTest {
                 "{" + head + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]},\"finish_reason\":null}]}",
                 "{" + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":\"x\",\"finish_reason\":null}]}",
                 "{" + head + "\"service_tier\":1,\"choices\":[" + choice + "]}",
+                "{" + head + "\"service_tier\":\"a\",\"service_tier\":\"b\",\"choices\":[" + choice + "]}",
+                "{" + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"logprobs\":null,\"finish_reason\":null}]}",
                 "{" + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":4}}",
                 "{" + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}",
                 "{" + head + "\"choices\":[],\"us\\u0061ge\":null}");
