@@ -15,7 +15,10 @@
 # STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
-# STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
+# STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring, epoll or nio, falling back
+# to epoll, then NIO, where the one asked for is not available; by default the gateway's: TOKENGATE_TRANSPORT when it
+# is epoll or nio, else io_uring, which auto picks; before session 7 the upstream ran on NIO and the load generator on
+# epoll whatever the gateway ran on), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
 # histogram-<level>.txt 5 s after the ramp of each level, while the streams are held).
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,6 +32,8 @@ INTERVAL=${STREAMS_INTERVAL_MS:-150}
 SECS=${STREAMS_SECONDS:-30}
 TTFT_N=${STREAMS_TTFT_COUNT:-200}
 HTTP2=${STREAMS_HTTP2:-1}
+case "${TOKENGATE_TRANSPORT:-auto}" in epoll | nio) default_tools=$TOKENGATE_TRANSPORT ;; *) default_tools=io_uring ;; esac
+TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-$default_tools}
 case "$HTTP2" in 0) PROTO="HTTP/1.1" ;; 1) PROTO="HTTP/2 (h2c)" ;; *) echo "STREAMS_HTTP2 must be 0 or 1" >&2; exit 2 ;; esac
 
 # every stream is a socket on the client and one in the gateway; upstream, one more over HTTP/1.1, one per 100 streams
@@ -77,7 +82,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 UP_PORT=$(pick_port "${STREAMS_PORT:-18200}")
 GW_PORT=$(pick_port $((UP_PORT + 1)))
 say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
+"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
   >"$work/upstream.log" 2>&1 &
 UP_PID=$!; pids+=("$UP_PID")
 
@@ -117,7 +122,7 @@ admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.
 DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
 GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 # a probe run cannot hang the script: each one is bounded (at most 10 s per stream inside, and this cap outside)
-sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -145,7 +150,7 @@ for n in $LEVELS; do
   load_level=$(cut -d' ' -f1 /proc/loadavg)
   cpu_before=$(cpu_ticks "$GW_PID")
   say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -cp "$jar" "$bench/streams/StreamsBench.java" \
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
     hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   hist_at=$((SECONDS + n / RAMP + 5))
@@ -174,6 +179,7 @@ done
 
 echo
 echo "Command: \`bench/streams.sh\` (levels: $LEVELS; ramp $RAMP streams/s; gateway to upstream over $PROTO; upstream: a chunk every ${INTERVAL} ms for ${SECS} s;"
+echo "gateway transport: ${TOKENGATE_TRANSPORT:-auto (server.transport)}; upstream and load generator on $TOOLS_TRANSPORT (where available);"
 echo "gateway JVM options \`$TOKENGATE_JAVA_OPTS\`; ulimit -n $(ulimit -n)). Load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds, medians: direct p50 $(awk -v u="$D50" 'BEGIN {printf "%.3f", u / 1000}') ms,"

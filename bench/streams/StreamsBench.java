@@ -6,8 +6,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.transport.Transport;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,12 +34,29 @@ public final class StreamsBench {
     private static final String PROBE = "{\"model\":\"bench-model\",\"max_tokens\":1,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}";
     private static final String BODY = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}";
 
+    /**
+     * The event loops on the transport named by {@code -Dbench.transport} (io_uring, epoll or nio; default io_uring),
+     * falling back to the next one when this machine cannot run it, so the tools pay what the gateway pays per system call.
+     */
+    static Vertx vertxOn(VertxOptions options) {
+        String wanted = System.getProperty("bench.transport", "io_uring");
+        List<Transport> order = switch (wanted) {
+            case "nio" -> List.of(Transport.NIO);
+            case "epoll" -> java.util.Arrays.asList(Transport.EPOLL, Transport.NIO);
+            default -> java.util.Arrays.asList(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
+        };
+        for (Transport t : order) {
+            if (t != null && t.available()) return Vertx.builder().with(options).withTransport(t).build();
+        }
+        return Vertx.vertx(options);
+    }
+
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         URI url = URI.create(args[1]);
         String key = args[2];
         int count = Integer.parseInt(args[3]);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+        Vertx vertx = vertxOn(new VertxOptions().setEventLoopPoolSize(2));
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(30_000).setKeepAlive(true)
                         .setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(Math.max(count, 1)).setMaxWaitQueueSize(-1));

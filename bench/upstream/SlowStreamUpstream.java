@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +35,29 @@ public final class SlowStreamUpstream {
 
     private static final java.util.regex.Pattern PROBE = java.util.regex.Pattern.compile("\"max_(completion_)?tokens\":1[,}]");
 
+    /**
+     * The event loops on the transport named by {@code -Dbench.transport} (io_uring, epoll or nio; default io_uring),
+     * falling back to the next one when this machine cannot run it, so the tools pay what the gateway pays per system call.
+     */
+    static Vertx vertxOn(VertxOptions options) {
+        String wanted = System.getProperty("bench.transport", "io_uring");
+        List<Transport> order = switch (wanted) {
+            case "nio" -> List.of(Transport.NIO);
+            case "epoll" -> java.util.Arrays.asList(Transport.EPOLL, Transport.NIO);
+            default -> java.util.Arrays.asList(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
+        };
+        for (Transport t : order) {
+            if (t != null && t.available()) return Vertx.builder().with(options).withTransport(t).build();
+        }
+        return Vertx.vertx(options);
+    }
+
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         int intervalMs = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         int loops = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        Vertx vertx = vertxOn(new VertxOptions().setEventLoopPoolSize(loops));
         vertx.deployVerticle(() -> new Server(port, intervalMs, seconds * 1000L), new DeploymentOptions().setInstances(loops))
                 .onComplete(ar -> {
                     if (ar.failed()) {

@@ -4,6 +4,14 @@ package dev.tokengate.core;
 public interface StreamSink {
     void onChunk(ChatChunk chunk);
 
+    /**
+     * A chunk together with the upstream's own text of it, which an OpenAI client may be sent instead of our encoding
+     * (see {@link ChunkText}). Sinks that pass chunks on pass the text on; the others just take the chunk.
+     */
+    default void onChunk(ChatChunk chunk, ChunkText text) {
+        onChunk(chunk);
+    }
+
     /** True once the client has gone away: providers stop producing and release the upstream. */
     boolean cancelled();
 

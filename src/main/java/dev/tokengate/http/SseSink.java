@@ -2,8 +2,10 @@ package dev.tokengate.http;
 
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
+import dev.tokengate.core.ChunkText;
 import dev.tokengate.core.Json;
 import dev.tokengate.wire.openai.ChatEncoder;
+import dev.tokengate.wire.openai.StreamChunkRelay;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -26,6 +28,19 @@ final class SseSink extends EventStreamSink {
         if (chunk.choices().isEmpty() && chunk.usage() != null && !includeUsage) return;
         start();
         response.write(frame(ChatEncoder.chunkBytes(chunk, includeUsage)));
+    }
+
+    /** The upstream's own text of the chunk, when it has it, goes out with only the model (and usage key) edited. */
+    @Override
+    public void onChunk(ChatChunk chunk, ChunkText text) {
+        if (text == null) {
+            onChunk(chunk);
+            return;
+        }
+        if (cancelled()) return;
+        if (chunk.choices().isEmpty() && chunk.usage() != null && !includeUsage) return;
+        start();
+        response.write(Buffer.buffer(StreamChunkRelay.frame(text, chunk.model(), includeUsage)));
     }
 
     private static Buffer frame(byte[] json) {

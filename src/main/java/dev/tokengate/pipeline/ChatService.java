@@ -6,6 +6,7 @@ import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.ChunkText;
 import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Provider;
@@ -207,6 +208,13 @@ public final class ChatService {
             if (chunk.usage() != null) usage = chunk.usage();
             delivered = true;
             inner.onChunk(chunk.withModel(model));
+        }
+
+        @Override
+        public void onChunk(ChatChunk chunk, ChunkText text) {
+            if (chunk.usage() != null) usage = chunk.usage();
+            delivered = true;
+            inner.onChunk(chunk.withModel(model), text);
         }
 
         @Override

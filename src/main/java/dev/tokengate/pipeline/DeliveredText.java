@@ -1,6 +1,7 @@
 package dev.tokengate.pipeline;
 
 import dev.tokengate.core.ChatChunk;
+import dev.tokengate.core.ChunkText;
 import dev.tokengate.core.StreamSink;
 import dev.tokengate.tokens.Tokenizer;
 import java.util.ArrayList;
@@ -20,6 +21,17 @@ final class DeliveredText implements StreamSink {
 
     @Override
     public void onChunk(ChatChunk chunk) {
+        keep(chunk);
+        client.onChunk(chunk);
+    }
+
+    @Override
+    public void onChunk(ChatChunk chunk, ChunkText text) {
+        keep(chunk);
+        client.onChunk(chunk, text);
+    }
+
+    private void keep(ChatChunk chunk) {
         if (!client.cancelled()) {
             for (ChatChunk.Delta d : chunk.choices()) {
                 StringBuilder sb = text(d.index());
@@ -32,7 +44,6 @@ final class DeliveredText implements StreamSink {
                 }
             }
         }
-        client.onChunk(chunk);
     }
 
     private StringBuilder text(int index) {

@@ -3,6 +3,7 @@ package dev.tokengate.pipeline;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.ChunkText;
 import dev.tokengate.core.Choice;
 import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.Role;
@@ -36,6 +37,17 @@ final class StreamRecorder implements StreamSink {
 
     @Override
     public void onChunk(ChatChunk chunk) {
+        record(chunk);
+        inner.onChunk(chunk);
+    }
+
+    @Override
+    public void onChunk(ChatChunk chunk, ChunkText text) {
+        record(chunk);
+        inner.onChunk(chunk, text);
+    }
+
+    private void record(ChatChunk chunk) {
         if (id == null) {
             id = chunk.id();
             created = chunk.created();
@@ -59,7 +71,6 @@ final class StreamRecorder implements StreamSink {
             }
             if (d.finishReason() != null) draft.finishReason = d.finishReason();
         }
-        inner.onChunk(chunk);
     }
 
     @Override

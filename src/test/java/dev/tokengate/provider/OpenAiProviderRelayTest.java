@@ -219,6 +219,39 @@ class OpenAiProviderRelayTest {
     }
 
     @Test
+    void streamedChunksReachTheClientAsTheUpstreamsOwnBytesWithOnlyTheModelRenamed() {
+        String event = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"x_vendor\":{\"k\":[1]},"
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"h\\u00e9\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}";
+        upstream.always(Reply.sse().data(event)
+                .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}")
+                .done().build());
+
+        List<String> data = sseData(Clients.postChat(gw, key, chatBody(MODEL, true, null)).body());
+
+        assertThat(data.get(0)).isEqualTo(event.replace("\"up\"", "\"" + MODEL + "\"").replace(",\"usage\":null", ""));
+    }
+
+    @Test
+    void streamOfTheLeastAChunkMustCarryValidatesInTheSdk() {
+        // what SlowStreamUpstream and many servers send: no logprobs, service_tier or usage keys on content chunks
+        String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[";
+        upstream.always(Reply.sse()
+                .data(head + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}")
+                .data(head + "{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}")
+                .data(head + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
+                .data(head + "],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}")
+                .done().build());
+
+        List<ChatCompletionChunk> chunks = streamAll(params()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+
+        assertThat(chunks).hasSize(4).allSatisfy(ch -> assertThat(ch.validate().model()).isEqualTo(MODEL));
+        assertThat(text(chunks)).isEqualTo("tok ");
+        assertThat(chunks.get(0).usage()).isEmpty();
+        assertThat(chunks.get(3).usage().orElseThrow().totalTokens()).isEqualTo(14);
+    }
+
+    @Test
     void streamedToolCallIsRelayedFragmentByFragment() {
         upstream.always(Reply.sseFixture("openai/stream-tool-call.sse"));
 

@@ -7,6 +7,7 @@ import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatRequest;
 import dev.tokengate.core.ChatResponse;
+import dev.tokengate.core.ChunkText;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.EmbeddingProvider;
 import dev.tokengate.core.ImageProvider;
@@ -111,7 +112,9 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                     sawEnd[0] = true;
                     return;
                 }
-                ChatChunk chunk = StreamChunkReader.read(data);
+                StreamChunkReader.WithText read = StreamChunkReader.readWithText(data);
+                ChatChunk chunk = read == null ? null : read.chunk();
+                ChunkText text = read == null ? null : read.text();
                 if (chunk == null) {
                     JsonNode n = Json.parseOrNull(data);
                     if (n == null || !n.isObject()) {
@@ -126,7 +129,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                     chunk = UpstreamDecoder.chunk(n);
                 }
                 for (ChatChunk.Delta delta : chunk.choices()) if (delta.finishReason() != null) sawEnd[0] = true;
-                sink.onChunk(chunk);
+                sink.onChunk(chunk, text);
             });
             sink.whenCancelled(() -> {
                 if (done.tryComplete()) resp.request().reset();

@@ -57,10 +57,19 @@ final class ShapeReads {
 
     /** A usage object: prompt, completion and cached prompt tokens; other keys are skipped. */
     static Usage usage(JsonParser p, JsonToken v) throws IOException, Unusual {
+        return usage(p, v, null);
+    }
+
+    /**
+     * As {@link #usage(JsonParser, JsonToken)}; sets {@code totalIsSum[0]} when it has a whole {@code total_tokens}
+     * equal to its prompt plus completion tokens (what our encoder writes as the total).
+     */
+    static Usage usage(JsonParser p, JsonToken v, boolean[] totalIsSum) throws IOException, Unusual {
         expect(v, JsonToken.START_OBJECT);
         int prompt = 0;
         int completion = 0;
         int cached = 0;
+        long total = -1;
         int seen = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String key = p.currentName();
@@ -73,6 +82,14 @@ final class ShapeReads {
                 case "completion_tokens" -> {
                     seen = once(seen, 2);
                     completion = intValue(p, value);
+                }
+                case "total_tokens" -> {
+                    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        total = total == -1 ? p.getLongValue() : -2; // a second one: not the sum we would write
+                    } else {
+                        total = -2;
+                        p.skipChildren();
+                    }
                 }
                 case "prompt_tokens_details" -> {
                     seen = once(seen, 4);
@@ -93,6 +110,7 @@ final class ShapeReads {
                 default -> p.skipChildren();
             }
         }
+        if (totalIsSum != null) totalIsSum[0] = (seen & 3) == 3 && total == (long) prompt + completion;
         return new Usage(prompt, completion, cached);
     }
 }
