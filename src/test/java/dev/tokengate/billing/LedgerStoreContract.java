@@ -232,7 +232,7 @@ abstract class LedgerStoreContract {
 
     /** A record whose numbers all differ from every other record's. */
     private UsageRecord record(String userId, String keyId, String model, int status, boolean cacheHit, boolean stream, int n) {
-        return new UsageRecord(Ids.next("usage_", T0 + n), "req_" + seq.incrementAndGet(), userId, keyId, model, model + "#" + n % 2,
+        return new UsageRecord(Ids.next("usage_", T0 + n), "req_" + seq.incrementAndGet(), userId, keyId, model, model + "#0",
                 100 + n, 200 + n, n, 1 + n, 1 + n, 300 + n, status, cacheHit, stream, T0 + n / 4);
     }
 
