@@ -208,6 +208,35 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void everyUsageRecordOfAMixedBatchIsStoredAsGiven() {
+        String a = user();
+        String b = user();
+        store.open(a, 1_000_000, false, T0);
+        store.open(b, 1_000_000, false, T0);
+        // runs of records alike in user, key, model, deployment, status and flags (40 spans more than one statement,
+        // 5 and 3 around what is worth a statement of its own) mixed with records alike in nothing
+        List<UsageRecord> expected = new ArrayList<>();
+        int n = 0;
+        for (int i = 0; i < 40; i++) expected.add(record(a, "key_1", "gpt-5", 200, false, false, n++));
+        for (int i = 0; i < 5; i++) expected.add(record(b, null, "gpt-5", 200, true, false, n++));
+        for (int i = 0; i < 3; i++) expected.add(record(a, "key_2", "mini", 499, false, true, n++));
+        for (int i = 0; i < 7; i++) expected.add(record(i % 2 == 0 ? a : b, "key_" + i, "m" + i, 200 + i, i % 3 == 0, i % 2 == 1, n++));
+        java.util.Collections.shuffle(expected, new java.util.Random(7));
+        List<Settlement> batch = new ArrayList<>();
+        for (UsageRecord r : expected) batch.add(new Settlement(r.userId(), null, 0, r.costMicros(), r.withCharged(0)));
+        assertThat(store.settle(batch)).containsExactlyElementsOf(expected.stream().map(UsageRecord::costMicros).toList());
+        List<UsageRecord> stored = new ArrayList<>(store.usage(new UsageQuery(a, null, null, null, null, 1000)));
+        stored.addAll(store.usage(new UsageQuery(b, null, null, null, null, 1000)));
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** A record whose numbers all differ from every other record's. */
+    private UsageRecord record(String userId, String keyId, String model, int status, boolean cacheHit, boolean stream, int n) {
+        return new UsageRecord(Ids.next("usage_", T0 + n), "req_" + seq.incrementAndGet(), userId, keyId, model, model + "#0",
+                100 + n, 200 + n, n, 1 + n, 1 + n, 300 + n, status, cacheHit, stream, T0 + n / 4);
+    }
+
+    @Test
     void aRecordOfAnotherUserIsNoCursor() {
         String u = user();
         String other = user();

@@ -23,6 +23,7 @@ public final class JdbcLedgerStore implements LedgerStore {
     private final DataSource ds;
     private final Sql sql;
     private final LedgerSql q;
+    private final UsageInserts usageInserts;
     /** The ledger writer's settling transactions, on a connection of their own with their statements prepared once. */
     private final HeldConnection settling;
     private final boolean pg;
@@ -38,6 +39,7 @@ public final class JdbcLedgerStore implements LedgerStore {
         this.ds = db.dataSource();
         this.sql = new Sql(ds);
         this.q = LedgerSql.of(db.dialect());
+        this.usageInserts = UsageInserts.of(db.dialect());
         this.pg = db.dialect() == Dialect.POSTGRESQL;
         this.settling = new HeldConnection(ds, db.dialect());
     }
@@ -142,7 +144,7 @@ public final class JdbcLedgerStore implements LedgerStore {
                 charge.executeUpdate();
             }
         }
-        insertUsage(c, batch, repeated, charged);
+        usageInserts.insert(c, batch, repeated, charged);
         List<Long> out = new ArrayList<>(batch.size());
         for (long x : charged) out.add(x);
         return out;
@@ -224,54 +226,6 @@ public final class JdbcLedgerStore implements LedgerStore {
             }
         }
         return repeated;
-    }
-
-    /** The usage records, {@link LedgerSql#USAGE_ROWS_PER_INSERT} to a statement while that many remain, then one by one. */
-    private void insertUsage(HeldConnection c, List<Settlement> batch, boolean[] repeated, long[] charged) throws SQLException {
-        int[] rows = new int[batch.size()];
-        int n = 0;
-        for (int i = 0; i < batch.size(); i++) if (!repeated[i]) rows[n++] = i;
-        int next = 0;
-        if (n >= LedgerSql.USAGE_ROWS_PER_INSERT) {
-            PreparedStatement many = c.statement(q.insertUsageRows());
-            for (; n - next >= LedgerSql.USAGE_ROWS_PER_INSERT; next += LedgerSql.USAGE_ROWS_PER_INSERT) {
-                for (int r = 0; r < LedgerSql.USAGE_ROWS_PER_INSERT; r++) {
-                    int i = rows[next + r];
-                    bindUsage(many, r * USAGE_PARAMS, batch.get(i).usage(), charged[i]);
-                }
-                many.executeUpdate();
-            }
-        }
-        if (next == n) return;
-        PreparedStatement one = c.statement(q.insertUsage());
-        for (; next < n; next++) {
-            int i = rows[next];
-            bindUsage(one, 0, batch.get(i).usage(), charged[i]);
-            one.addBatch();
-        }
-        one.executeBatch();
-    }
-
-    private static final int USAGE_PARAMS = 16;
-
-    /** Binds one usage row (the columns of {@link LedgerSql#USAGE_COLUMNS}) after parameter {@code at}. */
-    private static void bindUsage(PreparedStatement ps, int at, UsageRecord u, long charged) throws SQLException {
-        ps.setString(at + 1, Sql.storable(u.id()));
-        ps.setString(at + 2, Sql.storable(u.requestId()));
-        ps.setString(at + 3, Sql.storable(u.userId()));
-        ps.setString(at + 4, Sql.storable(u.keyId()));
-        ps.setString(at + 5, Sql.storable(u.model()));
-        ps.setString(at + 6, Sql.storable(u.deployment()));
-        ps.setInt(at + 7, u.promptTokens());
-        ps.setInt(at + 8, u.completionTokens());
-        ps.setInt(at + 9, u.cachedTokens());
-        ps.setLong(at + 10, u.costMicros());
-        ps.setLong(at + 11, charged);
-        ps.setLong(at + 12, u.latencyMs());
-        ps.setInt(at + 13, u.status());
-        ps.setInt(at + 14, u.cacheHit() ? 1 : 0);
-        ps.setInt(at + 15, u.stream() ? 1 : 0);
-        ps.setLong(at + 16, u.createdAt());
     }
 
     @Override

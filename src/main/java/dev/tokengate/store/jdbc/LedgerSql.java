@@ -2,17 +2,14 @@ package dev.tokengate.store.jdbc;
 
 /** Named statements of the ledger, one instance per dialect. Times are epoch milliseconds, money integer micro-dollars. */
 record LedgerSql(String openAccount, String findAccount, String reserve, String insertHold, String releaseHeld,
-                 String charge, String deleteHold, String insertUsage, String credit, String insertEntry,
+                 String charge, String deleteHold, String credit, String insertEntry,
                  String entryCursor, String entriesPage, String usageCursor, String usagePage, String renewHolds,
-                 String expiredHolds, String usageExists, String insertUsageRows) {
+                 String expiredHolds, String usageExists) {
 
     private static final String ACCOUNT_COLUMNS = "user_id, balance_micros, reserved_micros, unlimited, updated_at";
     static final String ENTRY_COLUMNS = "id, user_id, kind, amount_micros, balance_after_micros, reason, created_at";
     static final String USAGE_COLUMNS = "id, request_id, user_id, key_id, model, deployment, prompt_tokens, completion_tokens, "
             + "cached_tokens, cost_micros, charged_micros, latency_ms, status, cache_hit, stream, created_at";
-    /** Usage rows per multi-row insert: 512 parameters, within every SQLite build's limit (999 before 3.32). */
-    static final int USAGE_ROWS_PER_INSERT = 32;
-    private static final String USAGE_ROW = "(" + "?, ".repeat(15) + "?)";
 
     /** The hold is taken only if the balance still covers it after every other hold: the whole check is this one row update. */
     private static final String CONDITIONAL_HOLD = "UPDATE balances SET reserved_micros = reserved_micros + ?, updated_at = ? "
@@ -29,7 +26,6 @@ record LedgerSql(String openAccount, String findAccount, String reserve, String 
                         + "RETURNING balance_micros - reserved_micros",
                 "UPDATE balances SET balance_micros = balance_micros - ? WHERE user_id = ?",
                 "DELETE FROM balance_holds WHERE id = ?",
-                "INSERT INTO usage_records (" + USAGE_COLUMNS + ") VALUES " + USAGE_ROW,
                 "UPDATE balances SET balance_micros = balance_micros + ?, updated_at = ? "
                         + "WHERE user_id = ? AND balance_micros + ? >= reserved_micros RETURNING balance_micros",
                 "INSERT INTO balance_entries (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -42,9 +38,7 @@ record LedgerSql(String openAccount, String findAccount, String reserve, String 
                         + "ORDER BY created_at DESC, id DESC LIMIT ?",
                 "UPDATE balance_holds SET expires_at = ? WHERE owner = ?",
                 "SELECT id, user_id, micros FROM balance_holds WHERE expires_at < ? ORDER BY id",
-                "SELECT 1 FROM usage_records WHERE id = ?",
-                "INSERT INTO usage_records (" + USAGE_COLUMNS + ") VALUES "
-                        + String.join(", ", java.util.Collections.nCopies(USAGE_ROWS_PER_INSERT, USAGE_ROW)));
+                "SELECT 1 FROM usage_records WHERE id = ?");
     }
 
     /** SQLite has one writer at a time: the conditional update and the hold insert run in one short transaction. */
