@@ -71,6 +71,8 @@ public final class RequestAuth {
     private static final class HeaderSink implements java.util.function.BiConsumer<CharSequence, CharSequence> {
         private final HttpServerResponse response;
         private CharSequence[] written = new CharSequence[8];
+        /** {@link io.netty.util.AsciiString#hashCode(CharSequence)} of each: case-insensitive, and kept by an AsciiString. */
+        private int[] hashes = new int[8];
         private int count;
 
         HeaderSink(HttpServerResponse response) {
@@ -81,19 +83,23 @@ public final class RequestAuth {
         public void accept(CharSequence name, CharSequence value) {
             // a client that already left has nothing to receive them
             if (response.headWritten() || response.closed()) return;
-            if (seen(name)) {
+            int hash = io.netty.util.AsciiString.hashCode(name);
+            if (seen(name, hash)) {
                 response.putHeader(name, value);
                 return;
             }
-            if (count == written.length) written = java.util.Arrays.copyOf(written, count * 2);
-            written[count++] = name;
+            if (count == written.length) {
+                written = java.util.Arrays.copyOf(written, count * 2);
+                hashes = java.util.Arrays.copyOf(hashes, count * 2);
+            }
+            written[count] = name;
+            hashes[count++] = hash;
             response.headers().add(name, value);
         }
 
-        private boolean seen(CharSequence name) {
+        private boolean seen(CharSequence name, int hash) {
             for (int i = 0; i < count; i++) {
-                CharSequence w = written[i];
-                if (w == name || io.netty.util.AsciiString.contentEqualsIgnoreCase(w, name)) return true;
+                if (hashes[i] == hash && io.netty.util.AsciiString.contentEqualsIgnoreCase(written[i], name)) return true;
             }
             return false;
         }
