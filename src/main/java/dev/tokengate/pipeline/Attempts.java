@@ -98,35 +98,25 @@ public final class Attempts {
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }
-        // a promise completed from the call's callback rather than a transform: the common success then completes one
-        // future instead of two (a transform's result future, then the succeeded future it returned)
-        Promise<T> outcome = Promise.promise();
-        f.onComplete(ar -> {
-            try {
-                if (queued) slots.release(d);
-                long nanos = System.nanoTime() - start;
-                metrics.upstreamCall(d.id(), nanos, ar.succeeded());
-                if (ar.succeeded()) {
-                    health.record(d, true, false, null, nanos);
-                    outcome.complete(ar.result());
-                    return;
-                }
-                ApiException error = ChatService.asApi(ar.cause());
-                if (Deadline.isExceeded(error)) {
-                    // the client's deadline, not the deployment, ended the call: the breaker learns nothing from it
-                    health.release(d);
-                    outcome.fail(ar.cause());
-                    return;
-                }
-                boolean retryable = retryable(ar.cause());
-                health.record(d, false, retryable, error.getMessage(), nanos);
-                if (!retryable) outcome.fail(ar.cause());
-                else attempt(ds, i + 1, round, ar.cause(), queued, deadline, call).onComplete(outcome);
-            } catch (RuntimeException e) {
-                outcome.tryFail(e);
+        return f.transform(ar -> {
+            if (queued) slots.release(d);
+            long nanos = System.nanoTime() - start;
+            metrics.upstreamCall(d.id(), nanos, ar.succeeded());
+            if (ar.succeeded()) {
+                health.record(d, true, false, null, nanos);
+                return Future.succeededFuture(ar.result());
             }
+            ApiException error = ChatService.asApi(ar.cause());
+            if (Deadline.isExceeded(error)) {
+                // the client's deadline, not the deployment, ended the call: the breaker learns nothing from it
+                health.release(d);
+                return Future.failedFuture(ar.cause());
+            }
+            boolean retryable = retryable(ar.cause());
+            health.record(d, false, retryable, error.getMessage(), nanos);
+            if (!retryable) return Future.failedFuture(ar.cause());
+            return attempt(ds, i + 1, round, ar.cause(), queued, deadline, call);
         });
-        return outcome.future();
     }
 
     /** Starts one upstream call; with a deadline, the call's transport finds it while the call starts. */

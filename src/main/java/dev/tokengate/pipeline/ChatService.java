@@ -78,18 +78,11 @@ public final class ChatService {
     private <T> Future<Served<T>> admitted(Caller caller, ChatRequest request,
                                            java.util.function.Function<List<Deployment>, Future<Served<T>>> call) {
         List<Deployment> plan = plan(caller.user(), request.model());
-        Future<Accounting.Ticket> admission = accounting.admit(caller, request, plan);
-        // the local limits answer at once: then no composed stage (another future and listener) between them and the call
-        if (admission.succeeded()) return calledAndFinished(admission.result(), plan, call);
-        return admission.compose(ticket -> calledAndFinished(ticket, plan, call));
-    }
-
-    private static <T> Future<Served<T>> calledAndFinished(Accounting.Ticket ticket, List<Deployment> plan,
-                                                          java.util.function.Function<List<Deployment>, Future<Served<T>>> call) {
-        return guarded(() -> call.apply(plan)).andThen(ar -> {
-            if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
-            else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
-        });
+        return accounting.admit(caller, request, plan).compose(ticket ->
+                guarded(() -> call.apply(plan)).andThen(ar -> {
+                    if (ar.succeeded()) ticket.finish(ar.result().deployment(), ar.result().usage(), 200, false);
+                    else ticket.finish(null, Usage.ZERO, asApi(ar.cause()).kind().status(), false);
+                }));
     }
 
     private Future<Served<RelayedAnswer>> relayOn(List<Deployment> plan, ChatRequest request, boolean queued, Deadline deadline) {

@@ -63,42 +63,22 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
     /** As {@link #chat}, with the upstream's body passed on as it came (model renamed) when it has the usual shape. */
     @Override
     public Future<RelayedAnswer> relay(Deployment d, ChatRequest request) {
-        // one promise completed from the exchange's own callback, not two composed stages: each stage is another future
-        // and listener, and completing them showed in profiles of this path
-        Promise<RelayedAnswer> out = Promise.promise();
-        exchange(d, request).onComplete(ar -> {
-            try {
-                if (ar.failed()) {
-                    out.fail(ar.cause());
-                    return;
-                }
-                byte[] bytes = successBody(ar.result(), d);
-                RelayedAnswer relayed = PlainResponseRelay.relay(bytes, d.publicModel());
-                if (relayed != null) out.complete(relayed);
-                else decode(bytes, d).map(r -> ChatEncoder.encodedAnswer(r.withModel(d.publicModel()))).onComplete(out);
-            } catch (RuntimeException e) {
-                out.tryFail(e);
-            }
+        return plainAnswer(d, request).compose(bytes -> {
+            RelayedAnswer relayed = PlainResponseRelay.relay(bytes, d.publicModel());
+            if (relayed != null) return Future.succeededFuture(relayed);
+            return decode(bytes, d).map(r -> ChatEncoder.encodedAnswer(r.withModel(d.publicModel())));
         });
-        return out.future();
     }
 
     /** The body of the upstream's successful answer to a plain (not streamed) request; any other status fails. */
     private Future<byte[]> plainAnswer(Deployment d, ChatRequest request) {
-        return exchange(d, request).compose(answer -> Future.succeededFuture(successBody(answer, d)));
-    }
-
-    private Future<UpstreamTransport.Answer> exchange(Deployment d, ChatRequest request) {
         byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
-        return transport.exchange(d, chatUrl(d), body);
-    }
-
-    /** The answer's body when its status is a success; else the status error, thrown. */
-    private static byte[] successBody(UpstreamTransport.Answer answer, Deployment d) {
-        HttpClientResponse resp = answer.response();
-        Buffer buf = answer.body();
-        if (resp.statusCode() / 100 != 2) throw statusError(resp, buf, d);
-        return buf.getBytes();
+        return transport.exchange(d, chatUrl(d), body).compose(answer -> {
+            HttpClientResponse resp = answer.response();
+            Buffer buf = answer.body();
+            if (resp.statusCode() / 100 != 2) return Future.failedFuture(statusError(resp, buf, d));
+            return Future.succeededFuture(buf.getBytes());
+        });
     }
 
     private static Future<ChatResponse> decode(byte[] body, Deployment d) {
