@@ -15,18 +15,32 @@ final class AccessLog {
 
     private AccessLog() {}
 
-    static void write(String requestId, String method, String route, int status, long elapsedNanos, String model,
-                      String userId, String keyId) {
+    private static final KeyValueLine.Key REQUEST_ID = KeyValueLine.Key.of("request_id");
+    private static final KeyValueLine.Key METHOD = KeyValueLine.Key.of("method");
+    private static final KeyValueLine.Key ROUTE = KeyValueLine.Key.of("route");
+    private static final KeyValueLine.Key STATUS = KeyValueLine.Key.of("status");
+    private static final KeyValueLine.Key DURATION_MS = KeyValueLine.Key.of("duration_ms");
+    private static final KeyValueLine.Key MODEL = KeyValueLine.Key.of("model");
+    private static final KeyValueLine.Key USER_ID = KeyValueLine.Key.of("user_id");
+    private static final KeyValueLine.Key KEY_ID = KeyValueLine.Key.of("key_id");
+
+    /**
+     * @param requestIdGenerated whether the gateway made the request id itself (then it is written without masking,
+     *                           like its other own ids); a client's id is masked like any text it sends
+     */
+    static void write(String requestId, boolean requestIdGenerated, String method, String route, int status,
+                      long elapsedNanos, String model, String userId, String keyId) {
         if (!LOG.isInfoEnabled()) return;
-        KeyValueLine.info(LOGGER, Trusted.of(method + " " + route + " " + status))
-                .text("request_id", requestId)
-                .trusted("method", method)
-                .trusted("route", route)
-                .number("status", status)
-                .number("duration_ms", Math.round(elapsedNanos / 10_000.0) / 100.0)
-                .text("model", model == null || model.length() <= 200 ? model : model.substring(0, 200))
-                .trusted("user_id", userId)
-                .trusted("key_id", keyId)
+        KeyValueLine line = KeyValueLine.info(LOGGER, method, route, status);
+        if (requestIdGenerated) line.trusted(REQUEST_ID, requestId);
+        else line.text(REQUEST_ID, requestId);
+        line.trusted(METHOD, method)
+                .trusted(ROUTE, route)
+                .number(STATUS, status)
+                .number(DURATION_MS, Math.round(elapsedNanos / 10_000.0) / 100.0)
+                .text(MODEL, model == null || model.length() <= 200 ? model : model.substring(0, 200))
+                .trusted(USER_ID, userId)
+                .trusted(KEY_ID, keyId)
                 .write();
     }
 }

@@ -164,24 +164,31 @@ public final class HttpApi {
     /** Request id, in-flight gauge, per-route metrics, the access log line and the console's recent-requests log for every request. */
     private static void observe(RoutingContext ctx, Metrics metrics, RequestAuth auth, ModelCatalog catalog, Tracing tracing) {
         long start = System.nanoTime();
-        String requestId = requestId(ctx.request().getHeader(REQUEST_ID));
-        ctx.response().putHeader(REQUEST_ID, new io.netty.util.AsciiString(requestId));
-        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) ctx.response().putHeader(ANTHROPIC_REQUEST_ID, requestId);
+        String offeredId = ctx.request().getHeader(REQUEST_ID);
+        String requestId = requestId(offeredId);
+        boolean requestIdGenerated = requestId != offeredId;
+        // the response's first headers: added (a put would first look for them, to remove them)
+        io.vertx.core.MultiMap headers = ctx.response().headers();
+        io.netty.util.AsciiString requestIdAscii = new io.netty.util.AsciiString(requestId);
+        headers.add(REQUEST_ID, requestIdAscii);
+        if (ApiFamily.of(ctx.request()) == ApiFamily.ANTHROPIC) headers.add(ANTHROPIC_REQUEST_ID, requestIdAscii);
         RequestContext.bind(requestId);
         tracing.requestStarted(ctx, requestId);
         metrics.requestStarted();
         ctx.addEndHandler(ar -> {
             String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other" : ctx.currentRoute().getPath();
             long elapsed = System.nanoTime() - start;
+            // each looked up once: the context's values are a hash map
+            String requested = ctx.get(Handlers.MODEL);
+            String userId = auth.userIdOrNull(ctx);
+            int status = ctx.response().getStatusCode();
+            String method = ctx.request().method().name();
             // only configured names become labels: every unknown name a client sends would be a series kept forever
-            String model = ctx.get(Handlers.MODEL);
-            if (model != null && catalog.find(model).isEmpty()) model = "unknown";
-            metrics.requestFinished(route, model, ctx.response().getStatusCode(), elapsed);
-            AccessLog.write(requestId, ctx.request().method().name(), route, ctx.response().getStatusCode(), elapsed,
-                    ctx.get(Handlers.MODEL), auth.userIdOrNull(ctx), RequestAuth.keyIdOrNull(ctx));
+            String model = requested != null && catalog.find(requested).isEmpty() ? "unknown" : requested;
+            metrics.requestFinished(route, model, status, elapsed);
+            AccessLog.write(requestId, requestIdGenerated, method, route, status, elapsed, requested, userId, RequestAuth.keyIdOrNull(ctx));
             if (!RecentRequestsRoutes.isConsoleTraffic(ctx.request().path())) {
-                metrics.recentRequests().record(System.currentTimeMillis(), ctx.request().method().name(), route,
-                        ctx.response().getStatusCode(), model, elapsed, auth.userIdOrNull(ctx));
+                metrics.recentRequests().record(System.currentTimeMillis(), method, route, status, model, elapsed, userId);
             }
         });
         ctx.next();

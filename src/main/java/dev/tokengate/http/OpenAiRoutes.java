@@ -13,6 +13,7 @@ import dev.tokengate.pipeline.ResponseCaching;
 import dev.tokengate.pipeline.ModelCatalog;
 import dev.tokengate.wire.openai.ChatEncoder;
 import dev.tokengate.wire.openai.ChatRequestDecoder;
+import dev.tokengate.wire.openai.PlainChatRequestReader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -48,7 +49,10 @@ final class OpenAiRoutes {
 
     private void chatCompletions(RoutingContext ctx) {
         Caller caller = auth.caller(ctx);
-        ChatRequest request = ChatRequestDecoder.decode(Json.parse(Handlers.body(ctx)));
+        byte[] body = Handlers.body(ctx);
+        // the common shape straight from the bytes; anything else (and every error) by way of the tree, as always
+        ChatRequest request = PlainChatRequestReader.read(body);
+        if (request == null) request = ChatRequestDecoder.decode(Json.parse(body));
         ctx.put(Handlers.MODEL, request.model());
         int cacheTtl = cacheTtl(ctx);
         if (!request.stream()) {

@@ -8,6 +8,7 @@ import dev.tokengate.core.Json;
 import dev.tokengate.wire.anthropic.AnthropicErrors;
 import dev.tokengate.wire.openai.ChatEncoder;
 import io.netty.util.AsciiString;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -35,8 +36,12 @@ public final class Responses {
         // 200 is every response's status until set (setting it looks the status up again); the length as bytes, which
         // Vert.x would otherwise add as a String, written to the connection one character at a time
         if (status != r.getStatusCode()) r.setStatusCode(status);
-        r.putHeader(CONTENT_TYPE, APPLICATION_JSON).putHeader(CONTENT_LENGTH, new AsciiString(Integer.toString(body.length)))
-                .end(Buffer.buffer(body));
+        // added, not put (a put removes first, a walk of the header map that showed in profiles): only a JSON body ends
+        // a response with these two, and an event stream that set its own Content-Type never ends here (a failure
+        // after its head went out resets the stream instead)
+        MultiMap headers = r.headers();
+        headers.add(CONTENT_TYPE, APPLICATION_JSON).add(CONTENT_LENGTH, new AsciiString(Integer.toString(body.length)));
+        r.end(Buffer.buffer(body));
     }
 
     public static void error(RoutingContext ctx, Throwable failure) {

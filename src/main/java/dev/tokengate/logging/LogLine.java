@@ -61,6 +61,13 @@ final class LogLine {
         return sb;
     }
 
+    /** {@link #start} with the part after the time made in advance ({@code KeyValueLine}'s prefix), up to the message. */
+    static void startAfterTime(StringBuilder sb, String afterTime) {
+        sb.append("{\"time\":\"");
+        appendTime(sb, System.currentTimeMillis());
+        sb.append(afterTime);
+    }
+
     /** The formatted second, reused by every line within it: formatting an Instant per line showed in profiles. */
     private record Second(long epochSecond, String text) {}
 
@@ -95,6 +102,17 @@ final class LogLine {
         } else {
             sb.append('"').append(escape(Redactor.mask(String.valueOf(v)))).append('"');
         }
+    }
+
+    /** Appends {@link #escape}{@code (s)} without making the escaped String when nothing needs escaping. */
+    static void appendEscaped(StringBuilder sb, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (needsEscape(s.charAt(i))) {
+                sb.append(escape(s));
+                return;
+            }
+        }
+        sb.append(s);
     }
 
     static String escape(String s) {

@@ -206,8 +206,8 @@ public final class UpstreamTransport {
     }
 
     private void putHeaders(HttpClientRequest req, Deployment d, String traceparent) {
-        req.putHeader(CONTENT_TYPE, APPLICATION_JSON);
-        req.putHeader(ACCEPT, JSON_OR_EVENTS);
+        // a new request has no headers yet: added, not put (a put first looks for the name to remove it)
+        req.headers().add(CONTENT_TYPE, APPLICATION_JSON).add(ACCEPT, JSON_OR_EVENTS);
         headers.put(req, d);
         if (traceparent != null) req.putHeader("traceparent", traceparent);
     }

@@ -27,8 +27,8 @@ public final class LocalRateLimiter implements RateLimiter {
         while (true) {
             SlidingMinute w = scopes.computeIfAbsent(scope, k -> new SlidingMinute());
             synchronized (w) {
-                // tidy() may have dropped this window between the lookup and the lock
-                if (scopes.get(scope) != w) continue;
+                // tidy() may have dropped this window between the lookup and the lock (a flag: not a second lookup)
+                if (w.dropped) continue;
                 return Future.succeededFuture(w.acquire(scope, LOCAL_PERMIT, limit, tokens, clock.millis()));
             }
         }
@@ -37,7 +37,7 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public void release(Permit permit, long actualTokens) {
         if (permit.id() == null) return;
-        SlidingMinute w = scopes.get(permit.scope());
+        SlidingMinute w = permit.localWindow() instanceof SlidingMinute granted ? granted : scopes.get(permit.scope());
         if (w == null) return;
         synchronized (w) {
             w.release(permit, actualTokens, clock.millis());
@@ -48,7 +48,10 @@ public final class LocalRateLimiter implements RateLimiter {
         long now = clock.millis();
         scopes.forEach((scope, w) -> {
             synchronized (w) {
-                if (w.idle(now)) scopes.remove(scope, w);
+                if (w.idle(now)) {
+                    w.dropped = true;
+                    scopes.remove(scope, w);
+                }
             }
         });
     }

@@ -13,6 +13,8 @@ final class SlidingMinute {
     private final long[] requests = new long[SECONDS];
     private final long[] tokens = new long[SECONDS];
     private int inFlight;
+    /** Set (under this window's lock) when {@link LocalRateLimiter} forgets it: a new one must count from then on. */
+    boolean dropped;
 
     SlidingMinute() {
         java.util.Arrays.fill(slotSecond, -1);
@@ -54,7 +56,7 @@ final class SlidingMinute {
             inFlight++;
             usedRequests++;
             usedTokens += wanted;
-            permit = new Permit(scope, permitId, now, wanted);
+            permit = new Permit(scope, permitId, now, wanted, this);
         }
         return new Decision(permit, refused, limit, usedRequests, usedTokens, untilEmpty(requests, now, nowMs),
                 untilEmpty(tokens, now, nowMs), retryMs);
