@@ -82,7 +82,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 UP_PORT=$(pick_port "${STREAMS_PORT:-18200}")
 GW_PORT=$(pick_port $((UP_PORT + 1)))
 say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
+"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
   >"$work/upstream.log" 2>&1 &
 UP_PID=$!; pids+=("$UP_PID")
 
@@ -122,7 +122,7 @@ admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.
 DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
 GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 # a probe run cannot hang the script: each one is bounded (at most 10 s per stream inside, and this cap outside)
-sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -150,7 +150,7 @@ for n in $LEVELS; do
   load_level=$(cut -d' ' -f1 /proc/loadavg)
   cpu_before=$(cpu_ticks "$GW_PID")
   say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
     hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   hist_at=$((SECONDS + n / RAMP + 5))

@@ -24,6 +24,8 @@ jdk_feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2
 compact_headers=""
 [ "${jdk_feature:-0}" -ge 25 ] 2>/dev/null && compact_headers=" -XX:+UseCompactObjectHeaders"
 export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:-UseAdaptiveSizePolicy -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k$compact_headers}"
+# the io_uring ring sizes the gateway sets for itself (app.VertxTuning), for the bench tools that run on io_uring next to it
+export IO_URING_RINGS="-Dio.netty.iouring.ringSize=4096 -Dio.netty.iouring.cqSize=65536"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # Start-up caches. On JDK 25 and later, the ahead-of-time cache (JEPs 483, 514, 515): a run without a cache newer than
