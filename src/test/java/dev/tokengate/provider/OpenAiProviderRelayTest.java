@@ -232,6 +232,27 @@ class OpenAiProviderRelayTest {
     }
 
     @Test
+    void anEventWhoseJsonSpansSeveralDataLinesReachesTheClientAsOneDataLine() {
+        // SSE joins an event's data lines with a line feed: those bytes relayed as they are would end the client's data
+        // line in the middle of the JSON
+        upstream.always(Reply.sse()
+                .raw("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\n"
+                        + "data: \"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"two lines\"},\"finish_reason\":null}]}\n\n")
+                .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
+                .done().build());
+
+        String body = Clients.postChat(gw, key, chatBody(MODEL, true, null)).body();
+        List<String> data = sseData(body);
+
+        assertThat(body.split("\n\n")).allSatisfy(event -> assertThat(event).doesNotContain("\n"));
+        assertThat(data).last().isEqualTo("[DONE]");
+        JsonNode first = Json.parseOrNull(data.get(0));
+        assertThat(first).as(data.get(0)).isNotNull();
+        assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("two lines");
+        assertThat(first.path("model").asText()).isEqualTo(MODEL);
+    }
+
+    @Test
     void streamOfTheLeastAChunkMustCarryValidatesInTheSdk() {
         // what SlowStreamUpstream and many servers send: no logprobs, service_tier or usage keys on content chunks
         String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[";

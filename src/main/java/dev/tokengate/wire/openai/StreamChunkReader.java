@@ -60,7 +60,8 @@ public final class StreamChunkReader {
             Reading r = new Reading(p, json);
             ChatChunk c = r.chunk();
             if (p.nextToken() != null) return null;
-            return new WithText(c, r.relayable ? r.text(json) : null);
+            // an event whose data came on several lines holds line feeds, which would end the client's data line
+            return new WithText(c, r.relayable && !hasLineBreak(json) ? r.text(json) : null);
         } catch (Unusual | IOException | RuntimeException e) {
             return null;
         }
@@ -324,6 +325,13 @@ public final class StreamChunkReader {
             }
             return out;
         }
+    }
+
+    private static boolean hasLineBreak(byte[] json) {
+        for (byte b : json) {
+            if (b == '\n' || b == '\r') return true;
+        }
+        return false;
     }
 
     private static boolean isSpace(byte b) {
