@@ -223,56 +223,11 @@ public final class PlainResponseRelay {
     }
 
     private static Usage usage(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.START_OBJECT);
-        int prompt = 0;
-        int completion = 0;
-        long total = 0;
-        int cached = 0;
-        int seen = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            String key = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (key) {
-                case "prompt_tokens" -> {
-                    seen = once(seen, 1);
-                    prompt = intValue(p, value);
-                }
-                case "completion_tokens" -> {
-                    seen = once(seen, 2);
-                    completion = intValue(p, value);
-                }
-                case "total_tokens" -> {
-                    seen = once(seen, 4);
-                    total = intValue(p, value);
-                }
-                case "prompt_tokens_details" -> {
-                    seen = once(seen, 8);
-                    if (value != JsonToken.VALUE_NULL) cached = cachedTokens(p, value);
-                }
-                default -> p.skipChildren();
-            }
-        }
+        boolean[] totalIsSum = {false};
+        Usage usage = ShapeReads.usage(p, v, totalIsSum);
         // the encoder writes the sum as the total, whatever the upstream said
-        if ((seen & 7) != 7 || total != (long) prompt + completion) throw Unusual.INSTANCE;
-        return new Usage(prompt, completion, cached);
-    }
-
-    private static int cachedTokens(JsonParser p, JsonToken v) throws IOException, Unusual {
-        expect(v, JsonToken.START_OBJECT);
-        int cached = 0;
-        boolean seen = false;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            String key = p.currentName();
-            JsonToken value = p.nextToken();
-            if (key.equals("cached_tokens")) {
-                if (seen) throw Unusual.INSTANCE;
-                seen = true;
-                cached = intValue(p, value);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return cached;
+        if (!totalIsSum[0]) throw Unusual.INSTANCE;
+        return usage;
     }
 
     /** The body with bytes [start, end) replaced by {@code model}. */
