@@ -20,6 +20,10 @@ import java.util.Set;
 
 /** Reads and validates an OpenAI Chat Completions request body into the canonical {@link ChatRequest}. Pure. */
 public final class ChatRequestDecoder {
+    /** The ranges OpenAI accepts, shared with {@link PlainChatRequestReader}, which must accept no more than this does. */
+    static final double MAX_TEMPERATURE = 2, MAX_TOP_P = 1;
+    static final int MAX_N = 128;
+
     /** Fields this decoder interprets; everything else is kept in {@link ChatRequest#passthrough()}. */
     private static final Set<String> INTERPRETED = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
             "response_format", "stream", "stream_options", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
@@ -44,9 +48,9 @@ public final class ChatRequestDecoder {
         }
         Integer maxCompletion = optionalInt(body, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE);
         Integer maxTokens = optionalInt(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
-        Double temperature = optionalNumber(body, "temperature", "temperature", 0, 2);
-        Double topP = optionalNumber(body, "top_p", "top_p", 0, 1);
-        Integer n = optionalInt(body, "n", "n", 1, 128);
+        Double temperature = optionalNumber(body, "temperature", "temperature", 0, MAX_TEMPERATURE);
+        Double topP = optionalNumber(body, "top_p", "top_p", 0, MAX_TOP_P);
+        Integer n = optionalInt(body, "n", "n", 1, MAX_N);
         List<String> stop = stop(body);
         String user = optionalString(body, "user", "user");
         optionalNumber(body, "frequency_penalty", "frequency_penalty", -2, 2);

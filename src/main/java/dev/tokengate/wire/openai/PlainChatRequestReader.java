@@ -66,17 +66,17 @@ public final class PlainChatRequestReader {
                     if ((maxCompletionTokens = count(p, v, Integer.MAX_VALUE)) == null) return null;
                 }
                 case N -> {
-                    if ((n = count(p, v, 128)) == null) return null;
+                    if ((n = count(p, v, ChatRequestDecoder.MAX_N)) == null) return null;
                 }
                 case STREAM -> {
                     if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) return null;
                     stream = v == JsonToken.VALUE_TRUE;
                 }
                 case TEMPERATURE -> {
-                    if ((temperature = number(p, v, 2)) == null) return null;
+                    if ((temperature = number(p, v, ChatRequestDecoder.MAX_TEMPERATURE)) == null) return null;
                 }
                 case TOP_P -> {
-                    if ((topP = number(p, v, 1)) == null) return null;
+                    if ((topP = number(p, v, ChatRequestDecoder.MAX_TOP_P)) == null) return null;
                 }
                 case USER -> {
                     if (v != JsonToken.VALUE_STRING) return null;
