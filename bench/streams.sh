@@ -9,10 +9,13 @@
 #   1. TTFT: STREAMS_TTFT_COUNT one-token streams one at a time (kept-alive connections), direct to the upstream and
 #      through Tokengate (interleaved x3);
 #   2. for each level in STREAMS_LEVELS: that many concurrent streams, opened at STREAMS_RAMP a second, held until the
-#      upstream ends them; counts stalls, errors, TTFT under load; the gateway's peak RSS and open descriptors.
+#      upstream ends them; counts stalls, errors, TTFT under load; the gateway's peak RSS, open descriptors and CPU per
+#      relayed chunk. Then the same level through bench/proxy/BareProxy.java (STREAMS_BARE=1, the default; 0 skips it):
+#      a bare Vert.x hop on the gateway's transport, to the upstream over the same protocol (h2c or HTTP/1.1), with no
+#      auth, parsing or accounting; the floor for one JVM hop on this machine, as in bench/run.sh.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
-# STREAMS_TTFT_COUNT (200), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
+# STREAMS_TTFT_COUNT (200), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
 # STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring, epoll or nio, falling back
@@ -32,6 +35,9 @@ INTERVAL=${STREAMS_INTERVAL_MS:-150}
 SECS=${STREAMS_SECONDS:-30}
 TTFT_N=${STREAMS_TTFT_COUNT:-200}
 HTTP2=${STREAMS_HTTP2:-1}
+BARE=${STREAMS_BARE:-1}
+# the bare hop runs on the gateway's transport (BareProxy knows auto, io_uring and epoll)
+case "${TOKENGATE_TRANSPORT:-auto}" in nio) BARE_TRANSPORT=epoll ;; *) BARE_TRANSPORT=${TOKENGATE_TRANSPORT:-auto} ;; esac
 case "${TOKENGATE_TRANSPORT:-auto}" in epoll | nio) default_tools=$TOKENGATE_TRANSPORT ;; *) default_tools=io_uring ;; esac
 TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-$default_tools}
 case "$HTTP2" in 0) PROTO="HTTP/1.1" ;; 1) PROTO="HTTP/2 (h2c)" ;; *) echo "STREAMS_HTTP2 must be 0 or 1" >&2; exit 2 ;; esac
@@ -112,6 +118,14 @@ TOKENGATE_ADMIN_KEY="$admin_key" BENCH_UPSTREAM_KEY=sk-bench-upstream \
 GW_PID=$!; pids+=("$GW_PID")
 wait_ok 120 Tokengate "$GW_PID" "http://127.0.0.1:$GW_PORT/ready"
 until port_in_use "$UP_PORT"; do kill -0 "$UP_PID" || die "the upstream exited"; sleep 0.2; done
+if [ "$BARE" = 1 ]; then
+  BARE_PORT=$(pick_port $((GW_PORT + 1)))
+  say "starting the bare hop (bench/proxy/BareProxy.java) on :$BARE_PORT, $BARE_TRANSPORT, upstream over $PROTO"
+  "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
+    "$BARE_TRANSPORT" "$([ "$HTTP2" = 1 ] && echo h2c || echo http1)" >"$work/bare.log" 2>&1 &
+  BARE_PID=$!; pids+=("$BARE_PID")
+  until port_in_use "$BARE_PORT"; do kill -0 "$BARE_PID" || die "the bare hop exited"; sleep 0.2; done
+fi
 
 admin() { curl -sf --max-time 10 -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' "$@"; }
 user_id=$(admin -X POST -d '{"name":"bench","tier":"user_go"}' "http://127.0.0.1:$GW_PORT/admin/v1/users" | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
@@ -129,6 +143,8 @@ median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (
 
 say "warming Tokengate's streaming path (2,000 one-token streams one at a time)"
 sb ttft "$GW" "$user_key" 2000 >/dev/null
+BARE_URL="http://127.0.0.1:${BARE_PORT:-0}/v1/chat/completions"
+[ "$BARE" = 1 ] && { say "warming the bare hop the same way"; sb ttft "$BARE_URL" sk-bench-upstream 2000 >/dev/null; }
 d50=(); g50=(); d99=(); g99=()
 for r in 1 2 3; do
   out=$(sb ttft "$DIRECT" sk-bench-upstream "$TTFT_N" | grep '^STREAMS'); d50+=("$(field ttft_p50_us "$out")"); d99+=("$(field ttft_p99_us "$out")")
@@ -139,42 +155,50 @@ D50=$(printf '%s\n' "${d50[@]}" | median); G50=$(printf '%s\n' "${g50[@]}" | med
 D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | median)
 
 rows=()
-for n in $LEVELS; do
-  if [ "$(fds_for "$n")" -gt "$FD_LIMIT" ]; then
-    say "skipping $n streams: the gateway would need about $(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT"
-    rows+=("| $n | skipped: needs ~$(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | | | | |")
-    continue
-  fi
+# hold_level NAME URL KEY PID N: N concurrent streams through one target; adds a row of the report
+hold_level() {
+  local name=$1 url=$2 key=$3 pid=$4 n=$5 limit fd_peak=0 up_peak=0 load_level cpu_before hold_pid hist_at fds ups cpu_s out rss chunks us_chunk
   limit=$(( n / RAMP + SECS + 60 ))
-  fd_peak=0; up_peak=0
   load_level=$(cut -d' ' -f1 /proc/loadavg)
-  cpu_before=$(cpu_ticks "$GW_PID")
-  say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
+  cpu_before=$(cpu_ticks "$pid")
+  say "$name: $n concurrent streams, $RAMP new a second (at most ${limit}s)"
   timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
-    hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
+    hold "$url" "$key" "$n" "$RAMP" "$limit" >"$work/hold-$name-$n.out" 2>"$work/hold-$name-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
-  hist_at=$((SECONDS + n / RAMP + 5))
+  hist_at=$((SECONDS + n / RAMP + 5)); [ "$pid" = "$GW_PID" ] || hist_at=0
   while kill -0 "$hold_pid" 2>/dev/null; do
     if [ -n "${STREAMS_HISTOGRAM_DIR:-}" ] && [ "$hist_at" -gt 0 ] && [ $SECONDS -ge "$hist_at" ]; then
       hist_at=0; mkdir -p "$STREAMS_HISTOGRAM_DIR"
-      timeout 60 "$JAVA_HOME/bin/jcmd" "$GW_PID" GC.class_histogram >"$STREAMS_HISTOGRAM_DIR/histogram-$n.txt" 2>&1 || true
+      timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram >"$STREAMS_HISTOGRAM_DIR/histogram-$n.txt" 2>&1 || true
       say "class histogram at $n streams: $STREAMS_HISTOGRAM_DIR/histogram-$n.txt"
     fi
-    fds=$(ls "/proc/$GW_PID/fd" 2>/dev/null | wc -l); [ "$fds" -gt "$fd_peak" ] && fd_peak=$fds
-    ups=$(ss -tnH state established "( dport = :$UP_PORT )" 2>/dev/null | wc -l); [ "$ups" -gt "$up_peak" ] && up_peak=$ups
+    fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l); [ "$fds" -gt "$fd_peak" ] && fd_peak=$fds
+    ups=$(ss -tnpH state established "( dport = :$UP_PORT )" 2>/dev/null | grep -c "pid=$pid," || true); [ "$ups" -gt "$up_peak" ] && up_peak=$ups
     sleep 1
   done
   wait "$hold_pid" || true
-  cpu_s=$(awk -v a="$cpu_before" -v b="$(cpu_ticks "$GW_PID")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
-  out=$(grep '^STREAMS' "$work/hold-$n.out" || true)
-  [ -n "$out" ] || { tail -n 20 "$work/hold-$n.log" >&2; die "no result at $n streams"; }
-  rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$GW_PID/status")
-  # chunks the gateway relayed: role + one per interval + finish + usage, per completed stream
+  cpu_s=$(awk -v a="$cpu_before" -v b="$(cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
+  out=$(grep '^STREAMS' "$work/hold-$name-$n.out" || true)
+  [ -n "$out" ] || { tail -n 20 "$work/hold-$name-$n.log" >&2; die "no result at $n streams ($name)"; }
+  rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+  # chunks relayed: role + one per interval + finish + usage, per completed stream
   chunks=$(( $(field completed "$out") * (SECS * 1000 / INTERVAL + 3) ))
   us_chunk=$(awk -v c="$cpu_s" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", c * 1e6 / k; else print "-"}')
-  say "$out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk load=$load_level"
-  rows+=("| $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $load_level |")
+  say "$name: $out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk load=$load_level"
+  rows+=("| $name | $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $load_level |")
+}
+for n in $LEVELS; do
+  if [ "$(fds_for "$n")" -gt "$FD_LIMIT" ]; then
+    say "skipping $n streams: the gateway would need about $(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT"
+    rows+=("| | $n | skipped: needs ~$(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | | | | |")
+    continue
+  fi
+  hold_level Tokengate "$GW" "$user_key" "$GW_PID" "$n"
   kill -0 "$GW_PID" 2>/dev/null || die "Tokengate died at $n streams"
+  if [ "$BARE" = 1 ]; then
+    hold_level "bare hop" "$BARE_URL" sk-bench-upstream "$BARE_PID" "$n"
+    kill -0 "$BARE_PID" 2>/dev/null || die "the bare hop died at $n streams"
+  fi
 done
 
 echo
@@ -186,7 +210,7 @@ echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds,
 echo "Tokengate p50 $(awk -v u="$G50" 'BEGIN {printf "%.3f", u / 1000}') ms: **added $(awk -v a="$G50" -v b="$D50" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p50**,"
 echo "$(awk -v a="$G99" -v b="$D99" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p99 (direct p99 $(awk -v u="$D99" 'BEGIN {printf "%.3f", u / 1000}') ms)."
 echo
-echo "| streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | gateway fds | upstream conns | gateway peak RSS | gateway CPU, per chunk | load |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | fds | upstream conns | peak RSS | CPU per chunk | load |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 failed=0
