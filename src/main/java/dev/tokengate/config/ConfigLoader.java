@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokengate.core.Price;
+import dev.tokengate.core.TokenLimitParam;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -418,7 +419,19 @@ public final class ConfigLoader {
         Integer maxConcurrency = d.has("max_concurrency") ? f.integer(d, at + ".max_concurrency", 1, MAX_CONCURRENCY) : null;
         boolean http2 = d.has("http2") && f.bool(d, at + ".http2");
         if (http2 && baseUrl == null) throw new ConfigException(at + ".http2: only for openai and anthropic deployments, not " + provider);
-        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency, http2);
+        return new GatewayConfig.DeploymentSpec(provider, baseUrl, upstreamModel, keyEnv, weight, price, maxConcurrency, http2,
+                maxTokensParam(d, at, provider));
+    }
+
+    private static TokenLimitParam maxTokensParam(JsonNode d, String at, String provider) {
+        if (!d.has("max_tokens_param")) return null;
+        TokenLimitParam p = TokenLimitParam.ofWireName(d.path("max_tokens_param").asText(""));
+        if (p == null || !d.path("max_tokens_param").isTextual()) {
+            throw new ConfigException(at + ".max_tokens_param: must be max_tokens or max_completion_tokens, got "
+                    + d.path("max_tokens_param"));
+        }
+        if (!provider.equals("openai")) throw new ConfigException(at + ".max_tokens_param: only for openai deployments, not " + provider);
+        return p;
     }
 
     private static Map<String, GatewayConfig.Tier> tiers(JsonNode node, Fields f, List<GatewayConfig.Model> models) {

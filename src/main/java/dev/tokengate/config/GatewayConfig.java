@@ -1,6 +1,7 @@
 package dev.tokengate.config;
 
 import dev.tokengate.core.Price;
+import dev.tokengate.core.TokenLimitParam;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +66,11 @@ public record GatewayConfig(
      *                       null: {@link Jobs#maxConcurrencyPerDeployment()} for network upstreams, unbounded otherwise
      * @param http2          speak HTTP/2 to this upstream (h2c with prior knowledge for http://, ALPN h2 for https://), so
      *                       many concurrent calls share a few connections; false: HTTP/1.1, one connection per call in flight
+     * @param maxTokensParam the name an openai deployment's upstream reads the output limit under; null: the name the
+     *                       client used, max_completion_tokens for requests from other API families
      */
     public record DeploymentSpec(String provider, String baseUrl, String upstreamModel, String apiKeyEnv, int weight,
-                                 Price price, Integer maxConcurrency, boolean http2) {}
+                                 Price price, Integer maxConcurrency, boolean http2, TokenLimitParam maxTokensParam) {}
 
     /** @param models the public model names the tier may use, or ["*"] for all. */
     public record Tier(List<String> models, int batchSize, int maxTokens) {

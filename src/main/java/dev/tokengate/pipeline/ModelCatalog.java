@@ -37,7 +37,7 @@ public final class ModelCatalog {
                 String key = d.apiKeyEnv() == null ? null : env.get(d.apiKeyEnv());
                 int bound = d.maxConcurrency() != null ? d.maxConcurrency() : NETWORK.contains(d.provider()) ? defaultMaxConcurrency : 0;
                 list.add(new Deployment(m.name() + "#" + i + "/" + d.provider(), m.name(), d.provider(), stripSlash(d.baseUrl()),
-                        d.upstreamModel(), key, d.weight(), d.price(), bound, d.http2()));
+                        d.upstreamModel(), key, d.weight(), d.price(), bound, d.http2(), d.maxTokensParam()));
             }
             deployments.put(m.name(), List.copyOf(list));
         }

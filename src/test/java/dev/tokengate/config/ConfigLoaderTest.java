@@ -3,6 +3,7 @@ package dev.tokengate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokengate.core.TokenLimitParam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,6 +205,51 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].http2").hasMessageContaining("simulated");
+    }
+
+    @Test
+    void maxTokensParamNamesTheLimitAnOpenAiDeploymentReads() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, max_tokens_param: max_tokens}
+                      - {provider: openai, base_url: "http://127.0.0.1:11435/v1", upstream_model: llama3, max_tokens_param: max_completion_tokens}
+                      - {provider: openai, base_url: "http://127.0.0.1:11436/v1", upstream_model: llama3}
+                """);
+
+        GatewayConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+
+        assertThat(model(config, "local-llama").deployments()).extracting(GatewayConfig.DeploymentSpec::maxTokensParam)
+                .containsExactly(TokenLimitParam.MAX_TOKENS, TokenLimitParam.MAX_COMPLETION_TOKENS, null);
+    }
+
+    @Test
+    void maxTokensParamOfAnotherNameNamesTheDeploymentField() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: local-llama
+                    deployments:
+                      - {provider: openai, base_url: "http://127.0.0.1:11434/v1", upstream_model: llama3, max_tokens_param: num_predict}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].max_tokens_param")
+                .hasMessageContaining("num_predict");
+    }
+
+    @Test
+    void maxTokensParamOnAnAnthropicDeploymentIsRefused() throws IOException {
+        Path file = yaml("""
+                models:
+                  - name: claude
+                    deployments:
+                      - {provider: anthropic, base_url: "https://api.anthropic.com", upstream_model: claude-x, max_tokens_param: max_tokens}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployments[0].max_tokens_param")
+                .hasMessageContaining("anthropic");
     }
 
     @Test

@@ -46,6 +46,13 @@ public final class UpstreamModels {
         return model(name, ", max_concurrency: " + maxConcurrency, ds);
     }
 
+    /** A model whose deployments carry more fields, as YAML flow-map entries ("max_tokens_param: max_tokens"). */
+    public UpstreamModels modelWith(String name, String fields, String... baseUrls) {
+        Deployment[] ds = new Deployment[baseUrls.length];
+        for (int i = 0; i < baseUrls.length; i++) ds[i] = new Deployment(baseUrls[i], 1);
+        return model(name, ", " + fields, ds);
+    }
+
     /** @param extra more fields of each deployment, as YAML flow-map entries starting with a comma */
     private UpstreamModels model(String name, String extra, Deployment... deployments) {
         yaml.append("  - name: ").append(name).append("\n    owned_by: test\n    deployments:\n");

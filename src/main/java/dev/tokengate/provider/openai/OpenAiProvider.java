@@ -73,7 +73,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
 
     /** The body of the upstream's successful answer to a plain (not streamed) request; any other status fails. */
     private Future<byte[]> plainAnswer(Deployment d, ChatRequest request) {
-        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel());
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(false, false), d.upstreamModel(), d.maxTokensParam());
         return transport.exchange(d, chatUrl(d), body).compose(answer -> {
             HttpClientResponse resp = answer.response();
             Buffer buf = answer.body();
@@ -94,7 +94,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
 
     @Override
     public Future<Void> stream(Deployment d, ChatRequest request, StreamSink sink) {
-        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel());
+        byte[] body = ChatEncoder.upstreamRequestBytes(request.withStream(true, true), d.upstreamModel(), d.maxTokensParam());
         return transport.post(d, chatUrl(d), body).compose(resp -> {
             if (resp.statusCode() / 100 != 2) return transport.readBody(resp, d).compose(buf -> Future.failedFuture(statusError(resp, buf, d)));
             String type = resp.getHeader("content-type");

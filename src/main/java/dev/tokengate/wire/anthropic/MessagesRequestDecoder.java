@@ -48,7 +48,7 @@ public final class MessagesRequestDecoder {
         String user = metadata == null ? null : optionalString(metadata, "user_id", "metadata.user_id");
         return new ChatRequest(model, List.copyOf(messages), tools, toolChoice,
                 Boolean.TRUE.equals(disableParallel) ? Boolean.FALSE : null, responseFormat(body), stream, stream,
-                maxTokens, temperature, topP, 1, stopSequences(body), user, Json.object());
+                maxTokens, null, temperature, topP, 1, stopSequences(body), user, Json.object());
     }
 
     private static List<ChatMessage> system(JsonNode body) {

@@ -14,6 +14,7 @@ import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.ResponseFormat;
 import dev.tokengate.core.ToolCall;
 import dev.tokengate.core.ToolChoice;
+import dev.tokengate.core.TokenLimitParam;
 import dev.tokengate.core.ToolSpec;
 import dev.tokengate.core.Usage;
 import java.io.IOException;
@@ -167,14 +168,26 @@ public final class ChatEncoder {
      * unchanged (a passthrough key we write ourselves is left out, so no key is written twice).
      */
     public static byte[] upstreamRequestBytes(ChatRequest r, String upstreamModel) {
-        return Json.write(g -> writeUpstreamRequest(g, r, upstreamModel));
+        return upstreamRequestBytes(r, upstreamModel, null);
+    }
+
+    /**
+     * As {@link #upstreamRequestBytes(ChatRequest, String)}, with the output limit under {@code limitParam} when the
+     * deployment names one; else under the name the client used, or max_completion_tokens (OpenAI's current name) for a
+     * request from another API family.
+     */
+    public static byte[] upstreamRequestBytes(ChatRequest r, String upstreamModel, TokenLimitParam limitParam) {
+        TokenLimitParam name = limitParam != null ? limitParam
+                : r.maxTokensParam() != null ? r.maxTokensParam() : TokenLimitParam.MAX_COMPLETION_TOKENS;
+        return Json.write(g -> writeUpstreamRequest(g, r, upstreamModel, name));
     }
 
     public static ObjectNode upstreamRequest(ChatRequest r, String upstreamModel) {
         return (ObjectNode) Json.parseOrNull(upstreamRequestBytes(r, upstreamModel));
     }
 
-    private static void writeUpstreamRequest(JsonGenerator g, ChatRequest r, String upstreamModel) throws IOException {
+    private static void writeUpstreamRequest(JsonGenerator g, ChatRequest r, String upstreamModel, TokenLimitParam limitParam)
+            throws IOException {
         g.writeStartObject();
         for (var it = r.passthrough().fields(); it.hasNext(); ) {
             var e = it.next();
@@ -247,7 +260,7 @@ public final class ChatEncoder {
             g.writeBooleanField("include_usage", true);
             g.writeEndObject();
         }
-        if (r.maxTokens() != null) g.writeNumberField("max_completion_tokens", r.maxTokens());
+        if (r.maxTokens() != null) g.writeNumberField(limitParam.wireName(), r.maxTokens());
         if (r.temperature() != null) g.writeNumberField("temperature", r.temperature());
         if (r.topP() != null) g.writeNumberField("top_p", r.topP());
         if (r.n() != 1) g.writeNumberField("n", r.n());
@@ -267,7 +280,7 @@ public final class ChatEncoder {
             case "parallel_tool_calls" -> !r.tools().isEmpty() && r.parallelToolCalls() != null;
             case "response_format" -> !(r.responseFormat() instanceof ResponseFormat.Text);
             case "stream", "stream_options" -> r.stream();
-            case "max_completion_tokens" -> r.maxTokens() != null;
+            case "max_tokens", "max_completion_tokens" -> r.maxTokens() != null;
             case "temperature" -> r.temperature() != null;
             case "top_p" -> r.topP() != null;
             case "n" -> r.n() != 1;

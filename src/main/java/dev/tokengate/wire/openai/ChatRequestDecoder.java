@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatMessage;
 import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.TokenLimitParam;
 import dev.tokengate.core.ContentPart;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.ResponseFormat;
@@ -64,7 +65,14 @@ public final class ChatRequestDecoder {
             if (!INTERPRETED.contains(e.getKey())) passthrough.set(e.getKey(), e.getValue());
         });
         return new ChatRequest(model, messages, tools, toolChoice, parallel, format, stream, includeUsage,
-                maxCompletion != null ? maxCompletion : maxTokens, temperature, topP, n == null ? 1 : n, stop, user, passthrough);
+                maxCompletion != null ? maxCompletion : maxTokens, limitParam(maxCompletion, maxTokens), temperature, topP,
+                n == null ? 1 : n, stop, user, passthrough);
+    }
+
+    /** The name the request gave its output limit: max_completion_tokens when it sent both (that one is used). */
+    static TokenLimitParam limitParam(Integer maxCompletionTokens, Integer maxTokens) {
+        if (maxCompletionTokens != null) return TokenLimitParam.MAX_COMPLETION_TOKENS;
+        return maxTokens != null ? TokenLimitParam.MAX_TOKENS : null;
     }
 
     private static List<ChatMessage> messages(JsonNode body) {

@@ -90,7 +90,8 @@ public final class PlainChatRequestReader {
         // the object must have ended, with nothing after it
         if (t != JsonToken.END_OBJECT || p.nextToken() != null || model == null || messages == null) return null;
         return new ChatRequest(model, messages, List.of(), new ToolChoice.None(), null, new ResponseFormat.Text(), stream,
-                false, maxCompletionTokens != null ? maxCompletionTokens : maxTokens, temperature, topP, n == null ? 1 : n,
+                false, maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
+                ChatRequestDecoder.limitParam(maxCompletionTokens, maxTokens), temperature, topP, n == null ? 1 : n,
                 List.of(), user, Json.object());
     }
 

@@ -72,7 +72,7 @@ public final class ResponsesRequestDecoder {
         ObjectNode passthrough = Json.object();
         if (reasoning.hasNonNull("effort")) passthrough.put("reasoning_effort", reasoning.get("effort").asText());
         ChatRequest chat = new ChatRequest(model, ResponsesRequest.messages(instructions, input.items()), tools, toolChoice,
-                parallel, format, stream, stream, maxOutput, temperature, topP, 1, List.of(), user, passthrough);
+                parallel, format, stream, stream, maxOutput, null, temperature, topP, 1, List.of(), user, passthrough);
         ResponseSettings settings = new ResponseSettings(model, instructions, maxOutput, parallel == null || parallel,
                 previous, store == null || store, temperature == null ? 1.0 : temperature, topP == null ? 1.0 : topP,
                 textEcho, toolChoiceEcho(body.get("tool_choice")), toolsEcho, truncation == null ? "disabled" : truncation,

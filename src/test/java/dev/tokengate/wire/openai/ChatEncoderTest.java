@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.core.ApiException;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChatRequest;
+import dev.tokengate.core.TokenLimitParam;
 import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Role;
@@ -44,7 +45,15 @@ class ChatEncoderTest {
                 "parallel_tool_calls", "temperature", "top_p", "stop", "user")) {
             assertThat(up.path(same)).as(same).isEqualTo(CLIENT_REQUEST.path(same));
         }
-        // the deprecated max_tokens goes out under its current name
+        // the limit goes out under the name the client gave it (some OpenAI-compatible servers read only max_tokens)
+        assertThat(up.path("max_tokens").asInt()).isEqualTo(256);
+        assertThat(up.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void theDeploymentsNameForTheLimitWinsOverTheClients() {
+        JsonNode up = Json.parseOrNull(ChatEncoder.upstreamRequestBytes(decoded(), "real-model", TokenLimitParam.MAX_COMPLETION_TOKENS));
+
         assertThat(up.path("max_completion_tokens").asInt()).isEqualTo(256);
         assertThat(up.has("max_tokens")).isFalse();
     }
