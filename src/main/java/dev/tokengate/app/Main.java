@@ -5,6 +5,7 @@ import dev.tokengate.cli.TokengateCommand;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /** Command line entry point: {@code tokengate serve [options]}, or a client command (see {@code tokengate --help}). */
 public final class Main {
@@ -12,6 +13,10 @@ public final class Main {
 
     public static void main(String[] args) {
         VertxTuning.apply();
+        // SLF4J binds its provider on the first logger anyone asks for; a second thread asking meanwhile (the gateway
+        // opens storage and warms up on threads of their own) gets a stand-in whose calls SLF4J replays later, with a
+        // warning on standard error at every start. Binding here, before any other thread exists, avoids both.
+        LoggerFactory.getILoggerFactory();
         TokengateCommand root = new TokengateCommand(System.getenv(), Path.of("").toAbsolutePath(), interactive());
         int code = Cli.commandLine(root, new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
         // a started gateway keeps the process alive on its own threads until it is stopped
