@@ -252,6 +252,8 @@ public final class Gateway implements AutoCloseable {
         // serve closes from a shutdown hook; whoever else closed it first wins
         if (!closed.compareAndSet(false, true)) return;
         engine.stop();
+        // its sweep timer would otherwise fire while Vert.x closes and hand work to a worker pool that is shutting down
+        deps.batches().stop();
         await(vertx.close());
         accounting.close();
         storage.close();
