@@ -26,7 +26,9 @@ final class HttpVerticle extends VerticleBase {
                 // a burst of new connections (thousands of streams opening) must not overflow the default 1024
                 .setAcceptBacklog(8192)
                 // HTTP/1.1 only: an h2c upgrade (java.net.http asks for one on bodiless requests) broke large answers
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // no WebSockets here: without these Vert.x puts a WebSocket extension handler in every connection's pipeline
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
         server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, deps))
                 .invalidRequestHandler(HttpApi::invalidRequest);
         return server.listen();
