@@ -71,6 +71,10 @@ wait_ok() {
   done
 }
 
+# the upstream and the hold load generator share the gateway's cores: C1 only (-XX:TieredStopAtLevel=1), because their
+# own per-chunk Java is small and C2 compiling it cost them more CPU than it saved (docs/PERFORMANCE.md, "Session 8")
+TOOL_JVM="-XX:+UseParallelGC -Xmx1g -XX:TieredStopAtLevel=1"
+
 jar="$root/target/tokengate.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
   say "building target/tokengate.jar"
@@ -82,7 +86,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 UP_PORT=$(pick_port "${STREAMS_PORT:-18200}")
 GW_PORT=$(pick_port $((UP_PORT + 1)))
 say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
+"$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
   >"$work/upstream.log" 2>&1 &
 UP_PID=$!; pids+=("$UP_PID")
 
@@ -148,9 +152,9 @@ for n in $LEVELS; do
   limit=$(( n / RAMP + SECS + 60 ))
   fd_peak=0; up_peak=0
   load_level=$(cut -d' ' -f1 /proc/loadavg)
-  cpu_before=$(cpu_ticks "$GW_PID")
+  cpu_before=$(cpu_ticks "$GW_PID"); up_before=$(cpu_ticks "$UP_PID")
   say "$n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
     hold "$GW" "$user_key" "$n" "$RAMP" "$limit" >"$work/hold-$n.out" 2>"$work/hold-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   hist_at=$((SECONDS + n / RAMP + 5))
@@ -172,7 +176,11 @@ for n in $LEVELS; do
   # chunks the gateway relayed: role + one per interval + finish + usage, per completed stream
   chunks=$(( $(field completed "$out") * (SECS * 1000 / INTERVAL + 3) ))
   us_chunk=$(awk -v c="$cpu_s" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", c * 1e6 / k; else print "-"}')
-  say "$out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk load=$load_level"
+  # the tools' own CPU per chunk (they compete with the gateway for the same cores): the upstream's over the level, the
+  # load generator's from its first stream on (it prints it)
+  up_us=$(awk -v a="$up_before" -v b="$(cpu_ticks "$UP_PID")" -v hz="$(getconf CLK_TCK)" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", (b - a) / hz * 1e6 / k; else print "-"}')
+  client_us=$(awk -v k="$chunks" '/^hold cpu_s=/ {split($2, a, "="); if (k > 0) printf "%.1f", a[2] * 1e6 / k}' "$work/hold-$n.log")
+  say "$out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk upstream_us_per_chunk=$up_us load_generator_us_per_chunk=${client_us:--} load=$load_level"
   rows+=("| $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $load_level |")
   kill -0 "$GW_PID" 2>/dev/null || die "Tokengate died at $n streams"
 done

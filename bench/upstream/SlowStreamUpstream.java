@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -73,6 +74,7 @@ public final class SlowStreamUpstream {
     private static final ByteBuf TOKEN = constant(HEAD + "{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}\n\n");
     private static final ByteBuf LAST = constant(HEAD + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             + HEAD + "],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":100,\"total_tokens\":112}}\n\ndata: [DONE]\n\n");
+    private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
     private static final byte[] H2_PREFACE_START = "PRI ".getBytes(StandardCharsets.US_ASCII);
 
     private static final java.util.regex.Pattern PROBE = java.util.regex.Pattern.compile("\"max_(completion_)?tokens\":1[,}]");
@@ -187,6 +189,12 @@ public final class SlowStreamUpstream {
                         .initialSettings(new Http2Settings().maxConcurrentStreams(100)).build();
                 listener.handler = handler;
                 ctx.pipeline().addAfter(ctx.name(), null, handler);
+                try { // a 16 MB connection window for request bodies, as a Vert.x server gives
+                    handler.decoder().flowController().incrementWindowSize(handler.connection().connectionStream(),
+                            CONNECTION_WINDOW - handler.connection().connectionStream().id() - 65_535);
+                } catch (Http2Exception e) {
+                    throw new IllegalStateException(e);
+                }
             } else {
                 ctx.pipeline().addAfter(ctx.name(), null, new Http1Handler());
                 ctx.pipeline().addAfter(ctx.name(), null, new HttpObjectAggregator(1 << 20));
