@@ -77,6 +77,10 @@ wait_ok() {
   done
 }
 
+# the upstream and the hold load generator share the gateway's cores: C1 only (-XX:TieredStopAtLevel=1), because their
+# own per-chunk Java is small and C2 compiling it cost them more CPU than it saved (docs/PERFORMANCE.md, "Session 8")
+TOOL_JVM="-XX:+UseParallelGC -Xmx1g -XX:TieredStopAtLevel=1"
+
 jar="$root/target/tokengate.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
   say "building target/tokengate.jar"
@@ -88,7 +92,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 UP_PORT=$(pick_port "${STREAMS_PORT:-18200}")
 GW_PORT=$(pick_port $((UP_PORT + 1)))
 say "starting the slow upstream on :$UP_PORT (a chunk every ${INTERVAL} ms for ${SECS} s)"
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
+"$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/upstream/SlowStreamUpstream.java" "$UP_PORT" "$INTERVAL" "$SECS" \
   >"$work/upstream.log" 2>&1 &
 UP_PID=$!; pids+=("$UP_PID")
 
@@ -157,12 +161,12 @@ D99=$(printf '%s\n' "${d99[@]}" | median); G99=$(printf '%s\n' "${g99[@]}" | med
 rows=()
 # hold_level NAME URL KEY PID N: N concurrent streams through one target; adds a row of the report
 hold_level() {
-  local name=$1 url=$2 key=$3 pid=$4 n=$5 limit fd_peak=0 up_peak=0 load_level cpu_before hold_pid hist_at fds ups cpu_s out rss chunks us_chunk
+  local name=$1 url=$2 key=$3 pid=$4 n=$5 limit fd_peak=0 up_peak=0 load_level cpu_before up_before hold_pid hist_at fds ups cpu_s out rss chunks us_chunk up_us client_us
   limit=$(( n / RAMP + SECS + 60 ))
   load_level=$(cut -d' ' -f1 /proc/loadavg)
-  cpu_before=$(cpu_ticks "$pid")
+  cpu_before=$(cpu_ticks "$pid"); up_before=$(cpu_ticks "$UP_PID")
   say "$name: $n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  timeout $((limit + 30)) "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
     hold "$url" "$key" "$n" "$RAMP" "$limit" >"$work/hold-$name-$n.out" 2>"$work/hold-$name-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   hist_at=$((SECONDS + n / RAMP + 5)); [ "$pid" = "$GW_PID" ] || hist_at=0
@@ -184,13 +188,17 @@ hold_level() {
   # chunks relayed: role + one per interval + finish + usage, per completed stream
   chunks=$(( $(field completed "$out") * (SECS * 1000 / INTERVAL + 3) ))
   us_chunk=$(awk -v c="$cpu_s" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", c * 1e6 / k; else print "-"}')
-  say "$name: $out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk load=$load_level"
-  rows+=("| $name | $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $load_level |")
+  # the tools' own CPU per chunk (they compete with the hop for the same cores): the upstream's over the level, the
+  # load generator's from its first stream on (it prints it)
+  up_us=$(awk -v a="$up_before" -v b="$(cpu_ticks "$UP_PID")" -v hz="$(getconf CLK_TCK)" -v k="$chunks" 'BEGIN {if (k > 0) printf "%.1f", (b - a) / hz * 1e6 / k; else print "-"}')
+  client_us=$(awk -v k="$chunks" '/^hold cpu_s=/ {split($2, a, "="); if (k > 0) printf "%.1f", a[2] * 1e6 / k}' "$work/hold-$name-$n.log")
+  say "$name: $out fds=$fd_peak upstream_conns=$up_peak peak_rss_mb=$rss cpu_s=$cpu_s us_per_chunk=$us_chunk upstream_us_per_chunk=$up_us load_generator_us_per_chunk=${client_us:--} load=$load_level"
+  rows+=("| $name | $n | $(field completed "$out") | $(field peak_concurrent "$out") | **$(field stalls "$out")** | $(field errors "$out") | $(field ttft_p50_ms "$out") ms | $(field ttft_p99_ms "$out") ms | $(field max_gap_p99_ms "$out") ms | $(field max_gap_max_ms "$out") ms | $fd_peak | $up_peak | $rss MB | $cpu_s s, $us_chunk µs | $up_us / ${client_us:--} µs | $load_level |")
 }
 for n in $LEVELS; do
   if [ "$(fds_for "$n")" -gt "$FD_LIMIT" ]; then
     say "skipping $n streams: the gateway would need about $(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT"
-    rows+=("| | $n | skipped: needs ~$(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | | | | |")
+    rows+=("| | $n | skipped: needs ~$(fds_for "$n") descriptors, ulimit -n is $FD_LIMIT | | | | | | | | | | | | | |")
     continue
   fi
   hold_level Tokengate "$GW" "$user_key" "$GW_PID" "$n"
@@ -210,7 +218,7 @@ echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds,
 echo "Tokengate p50 $(awk -v u="$G50" 'BEGIN {printf "%.3f", u / 1000}') ms: **added $(awk -v a="$G50" -v b="$D50" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p50**,"
 echo "$(awk -v a="$G99" -v b="$D99" 'BEGIN {printf "%+.3f", (a - b) / 1000}') ms at p99 (direct p99 $(awk -v u="$D99" 'BEGIN {printf "%.3f", u / 1000}') ms)."
 echo
-echo "| target | streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | fds | upstream conns | peak RSS | CPU per chunk | load |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | streams | completed | peak concurrent | stalls (>1 s) | errors | TTFT p50 | TTFT p99 | longest gap p99 | longest gap | fds | upstream conns | peak RSS | CPU per chunk | tools per chunk (upstream / load generator) | load |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 failed=0

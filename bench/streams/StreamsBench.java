@@ -1,3 +1,23 @@
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -8,11 +28,14 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.transport.Transport;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Streaming load generator. Two modes:
@@ -56,6 +79,10 @@ public final class StreamsBench {
         URI url = URI.create(args[1]);
         String key = args[2];
         int count = Integer.parseInt(args[3]);
+        if (mode.equals("hold")) {
+            hold(url, key, count, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            System.exit(0);
+        }
         Vertx vertx = vertxOn(new VertxOptions().setEventLoopPoolSize(2));
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(30_000).setKeepAlive(true)
                         .setTcpNoDelay(true),
@@ -63,12 +90,20 @@ public final class StreamsBench {
         RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost()).setPort(url.getPort())
                 .setURI(url.getRawPath()).putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + key);
         try {
-            if (mode.equals("ttft")) ttft(client, req, count);
-            else hold(vertx, client, req, count, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            ttft(client, req, count);
         } finally {
             vertx.close().await();
         }
         System.exit(0);
+    }
+
+    /** The hold mode's Netty transport, chosen as {@link #vertxOn} chooses the Vert.x one. */
+    private record NettyTransport(Supplier<IoHandlerFactory> factory, Class<? extends Channel> channel) {
+        static NettyTransport named(String wanted) {
+            if (wanted.equals("io_uring") && IoUring.isAvailable()) return new NettyTransport(IoUringIoHandler::newFactory, IoUringSocketChannel.class);
+            if (!wanted.equals("nio") && Epoll.isAvailable()) return new NettyTransport(EpollIoHandler::newFactory, EpollSocketChannel.class);
+            return new NettyTransport(NioIoHandler::newFactory, NioSocketChannel.class);
+        }
     }
 
     private static void ttft(HttpClientAgent client, RequestOptions req, int count) throws Exception {
@@ -105,54 +140,206 @@ public final class StreamsBench {
         long chunks;
     }
 
-    private static void hold(Vertx vertx, HttpClientAgent client, RequestOptions req, int streams, int rampPerSecond, int maxSeconds)
+    /**
+     * The hold mode's client, on Netty directly: one connection per stream, the request written once, and each read of
+     * the response only timed and skimmed for the chunked framing (where the body ends). A Vert.x client decoded every
+     * chunk into an HTTP object, a buffer and a handler call; as a measuring instrument on the gateway's cores it should
+     * cost as little as it can. A read that carries body bytes is a chunk arrival (the gateway writes each event in one
+     * write, so a read is an event unless the client fell behind, when the events in one read arrived together).
+     */
+    private static final class StreamReader extends ChannelInboundHandlerAdapter {
+        private static final int STATUS = 0, HEADERS = 1, SIZE = 2, DATA = 3, TRAILER = 4, DONE = 5;
+        private final Stream s;
+        private final Hold hold;
+        private int state = STATUS;
+        private int statusCode;
+        private int statusDigits = -1;
+        private int headerEnd; // how much of CRLF CRLF has been seen
+        private long remaining; // bytes left of the current chunk, its CRLF included
+        private boolean sizeSeen;
+        private boolean inExtension;
+        private int lineEnd;
+
+        StreamReader(Stream s, Hold hold) {
+            this.s = s;
+            this.hold = hold;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                if (state != DONE && parse(in)) {
+                    long now = System.nanoTime();
+                    if (s.firstAt == 0) s.firstAt = now;
+                    else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
+                    s.lastAt = now;
+                    s.chunks++;
+                }
+            } finally {
+                in.release();
+            }
+            if (state == DONE) {
+                hold.ended();
+                state = DONE + 1; // counted once; the connection stays open until the end, as a pooled one would
+            }
+        }
+
+        /** Reads through the bytes; true when some of them were body (chunk data) bytes. */
+        private boolean parse(ByteBuf in) {
+            boolean body = false;
+            int i = in.readerIndex(), end = in.writerIndex();
+            while (i < end && state < DONE) {
+                switch (state) {
+                    case STATUS -> { // "HTTP/1.1 200 ": the three digits after the first space
+                        byte b = in.getByte(i++);
+                        if (statusDigits < 0) {
+                            if (b == ' ') statusDigits = 0;
+                        } else if (statusDigits < 3) {
+                            statusCode = statusCode * 10 + (b - '0');
+                            if (++statusDigits == 3) {
+                                if (statusCode != 200) {
+                                    hold.failed("HTTP " + statusCode);
+                                    state = DONE + 1;
+                                    return false;
+                                }
+                                state = HEADERS;
+                            }
+                        }
+                    }
+                    case HEADERS -> {
+                        byte b = in.getByte(i++);
+                        headerEnd = (b == '\r' && (headerEnd & 1) == 0) || (b == '\n' && (headerEnd & 1) == 1) ? headerEnd + 1
+                                : b == '\r' ? 1 : 0;
+                        if (headerEnd == 4) state = SIZE;
+                    }
+                    case SIZE, TRAILER -> {
+                        byte b = in.getByte(i++);
+                        if (b == '\n') {
+                            if (state == TRAILER) {
+                                if (lineEnd == 0) state = DONE; // the empty line after the last chunk
+                                lineEnd = 0;
+                            } else if (remaining == 0 && sizeSeen) {
+                                state = TRAILER;
+                                lineEnd = 0;
+                            } else if (sizeSeen) {
+                                remaining += 2; // the data's CRLF
+                                state = DATA;
+                            }
+                            sizeSeen = false;
+                            inExtension = false;
+                        } else if (state == TRAILER) {
+                            if (b != '\r') lineEnd++;
+                        } else if (b == ';') {
+                            inExtension = true;
+                        } else if (!inExtension && b != '\r') {
+                            remaining = remaining * 16 + Character.digit(b, 16);
+                            sizeSeen = true;
+                        }
+                    }
+                    case DATA -> {
+                        int n = (int) Math.min(remaining, end - i);
+                        if (n > 0 && remaining > 2) body = true; // the last two are the data's CRLF
+                        i += n;
+                        remaining -= n;
+                        if (remaining == 0) state = SIZE;
+                    }
+                    default -> throw new IllegalStateException();
+                }
+            }
+            return body;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (state < DONE) hold.broke("connection closed before the end of the response");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (state < DONE) hold.broke(cause.toString());
+            state = DONE + 1;
+            ctx.close();
+        }
+    }
+
+    /** The counters the streams report to. */
+    private static final class Hold {
+        final AtomicInteger active = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicInteger peak = new AtomicInteger();
+        final CountDownLatch finished;
+
+        Hold(int streams) {
+            finished = new CountDownLatch(streams);
+        }
+
+        void started() {
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+        }
+
+        void ended() {
+            active.decrementAndGet();
+            done.incrementAndGet();
+            finished.countDown();
+        }
+
+        void failed(String why) {
+            if (errors.getAndIncrement() < 5) System.err.println("stream error: " + why);
+            finished.countDown();
+        }
+
+        void broke(String why) {
+            if (errors.getAndIncrement() < 5) System.err.println("stream broke: " + why);
+            active.decrementAndGet();
+            finished.countDown();
+        }
+    }
+
+    private static void hold(URI url, String key, int streams, int rampPerSecond, int maxSeconds) throws Exception {
+        NettyTransport t = NettyTransport.named(System.getProperty("bench.transport", "io_uring"));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, t.factory.get());
+        try {
+            holdOn(group, t, url, key, streams, rampPerSecond, maxSeconds);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void holdOn(EventLoopGroup group, NettyTransport t, URI url, String key, int streams, int rampPerSecond, int maxSeconds)
             throws Exception {
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(("POST " + url.getRawPath() + " HTTP/1.1\r\n"
+                + "Content-Type: application/json\r\nAuthorization: Bearer " + key + "\r\ncontent-length: " + body.length
+                + "\r\nhost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).writeBytes(body));
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(t.channel).option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000).remoteAddress(url.getHost(), url.getPort());
         Stream[] all = new Stream[streams];
         AtomicInteger opened = new AtomicInteger();
-        AtomicInteger active = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger peak = new AtomicInteger();
-        CountDownLatch finished = new CountDownLatch(streams);
+        Hold hold = new Hold(streams);
+        AtomicInteger active = hold.active, done = hold.done, errors = hold.errors;
         int perTick = Math.max(1, rampPerSecond / 20);
         long start = System.nanoTime();
-        vertx.setPeriodic(50, id -> {
+        EventLoop ramp = group.next();
+        ramp.scheduleAtFixedRate(() -> {
             for (int k = 0; k < perTick; k++) {
                 int i = opened.getAndIncrement();
-                if (i >= streams) {
-                    vertx.cancelTimer(id);
-                    return;
-                }
+                if (i >= streams) throw new CancellationException("all opened"); // ends the periodic task
                 Stream s = all[i] = new Stream();
                 s.sentAt = System.nanoTime();
-                client.request(req).compose(r -> r.send(Buffer.buffer(BODY))).onComplete(ar -> {
-                    if (ar.failed() || ar.result().statusCode() != 200) {
-                        if (errors.getAndIncrement() < 5) {
-                            System.err.println("stream error: " + (ar.failed() ? ar.cause() : "HTTP " + ar.result().statusCode()));
-                        }
-                        finished.countDown();
+                bootstrap.clone().handler(new StreamReader(s, hold)).connect().addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        hold.failed(f.cause().toString());
                         return;
                     }
-                    peak.accumulateAndGet(active.incrementAndGet(), Math::max);
-                    var resp = ar.result();
-                    resp.handler(b -> {
-                        long now = System.nanoTime();
-                        if (s.firstAt == 0) s.firstAt = now;
-                        else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
-                        s.lastAt = now;
-                        s.chunks++;
-                    });
-                    resp.exceptionHandler(e -> {
-                        if (errors.getAndIncrement() < 5) System.err.println("stream broke: " + e);
-                    });
-                    resp.endHandler(v -> {
-                        active.decrementAndGet();
-                        done.incrementAndGet();
-                        finished.countDown();
-                    });
+                    hold.started();
+                    f.channel().writeAndFlush(request.duplicate(), f.channel().voidPromise());
                 });
             }
-        });
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        CountDownLatch finished = hold.finished;
+        long cpuAtStart = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         long reportEvery = TimeUnit.SECONDS.toNanos(5);
         long nextReport = start + reportEvery;
         long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
@@ -169,6 +356,11 @@ public final class StreamsBench {
             }
         }
         Thread.sleep(300);
+        System.err.printf("hold cpu_s=%.2f (this process, from the first stream opened)%n",
+                (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - cpuAtStart) / 1e9);
+        long arrivals = 0;
+        for (Stream s : all) arrivals += s == null ? 0 : s.chunks;
+        System.err.println("chunk arrivals (reads with body bytes): " + arrivals);
         int stalls = 0, unfinished = 0;
         long[] ttft = new long[streams];
         long[] gaps = new long[streams];
@@ -188,7 +380,7 @@ public final class StreamsBench {
         Arrays.sort(gaps, 0, n);
         System.out.printf("STREAMS mode=hold n=%d completed=%d peak_concurrent=%d stalls=%d errors=%d no_first_byte=%d "
                         + "ttft_p50_ms=%d ttft_p99_ms=%d max_gap_p50_ms=%d max_gap_p99_ms=%d max_gap_max_ms=%d%n",
-                streams, done.get(), peak.get(), stalls, errors.get(), unfinished,
+                streams, done.get(), hold.peak.get(), stalls, errors.get(), unfinished,
                 n > 0 ? ttft[n / 2] : -1, n > 0 ? ttft[Math.min(n - 1, (int) (n * 0.99))] : -1,
                 n > 0 ? gaps[n / 2] : -1, n > 0 ? gaps[Math.min(n - 1, (int) (n * 0.99))] : -1, maxGap / 1_000_000);
     }

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 
 import static dev.tokengate.provider.UpstreamTransport.cut;
@@ -93,9 +94,9 @@ public final class AnthropicProvider implements Provider {
             IdleTimer idle = transport.idleTimer(() -> cut(done, resp, transport.quiet(d)));
             done.future().onComplete(ar -> idle.stop());
             StreamEventDecoder decoder = new StreamEventDecoder(now());
-            SseLineParser parser = new SseLineParser(data -> {
+            SseLineParser parser = new SseLineParser(bytes -> {
                 if (done.future().isComplete()) return;
-                JsonNode event = Json.parseOrNull(data);
+                JsonNode event = Json.parseOrNull(new String(bytes, StandardCharsets.UTF_8));
                 if (event == null || !event.isObject()) {
                     cut(done, resp, malformed(d, "a stream event is not a JSON object"));
                     return;

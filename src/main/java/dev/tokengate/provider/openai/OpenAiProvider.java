@@ -33,6 +33,8 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -108,7 +110,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
             boolean[] sawEnd = {false};
             SseLineParser parser = new SseLineParser(data -> {
                 if (done.future().isComplete()) return;
-                if (data.startsWith("[DONE]")) {
+                if (isDone(data)) {
                     sawEnd[0] = true;
                     return;
                 }
@@ -116,7 +118,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                 ChatChunk chunk = read == null ? null : read.chunk();
                 ChunkText text = read == null ? null : read.text();
                 if (chunk == null) {
-                    JsonNode n = Json.parseOrNull(data);
+                    JsonNode n = Json.parseOrNull(new String(data, StandardCharsets.UTF_8));
                     if (n == null || !n.isObject()) {
                         cut(done, resp, malformed(d, "a stream event is not a JSON object"));
                         return;
@@ -146,6 +148,13 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
             });
             return done.future();
         });
+    }
+
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    /** The data starts with {@code [DONE]}, OpenAI's end of stream. */
+    private static boolean isDone(byte[] data) {
+        return data.length >= DONE.length && Arrays.equals(data, 0, DONE.length, DONE, 0, DONE.length);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tokengate.provider.openai;
 
 import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -10,19 +11,21 @@ import java.util.function.Consumer;
  * Handles CRLF and LF, multi-line data, comments (keep-alives) and events split across network reads.
  *
  * <p>It runs once per upstream read of every open stream, so it copies runs of bytes between line ends at once instead
- * of byte by byte, looks at the field name in the bytes, and makes one string per event in the common case of a single
- * {@code data:} line.
+ * of byte by byte, looks at the field name in the bytes, and hands on the payload's UTF-8 bytes (one array per event in
+ * the common case of a single {@code data:} line): the readers parse bytes, so a string would be decoded only to be
+ * encoded again.
  */
 public final class SseLineParser {
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
-    private final Consumer<String> onData;
+    private final Consumer<byte[]> onData;
     private byte[] line = new byte[256];
     private int lineLength;
-    private String firstData;
-    private StringBuilder moreData;
+    private byte[] firstData;
+    private ByteArrayOutputStream moreData;
     private boolean lastWasCr;
 
-    public SseLineParser(Consumer<String> onData) {
+    /** {@code onData} gets each event's data, its lines joined with line feeds, as the UTF-8 bytes that came. */
+    public SseLineParser(Consumer<byte[]> onData) {
         this.onData = onData;
     }
 
@@ -70,12 +73,15 @@ public final class SseLineParser {
         int value = DATA.length;
         if (value < length) value++; // the colon
         if (value < length && line[value] == ' ') value++;
-        String text = new String(line, value, length - value, StandardCharsets.UTF_8);
         if (firstData == null) {
-            firstData = text;
+            firstData = Arrays.copyOfRange(line, value, length);
         } else {
-            if (moreData == null) moreData = new StringBuilder(firstData);
-            moreData.append('\n').append(text);
+            if (moreData == null) {
+                moreData = new ByteArrayOutputStream();
+                moreData.writeBytes(firstData);
+            }
+            moreData.write('\n');
+            moreData.write(line, value, length - value);
         }
     }
 
@@ -88,7 +94,7 @@ public final class SseLineParser {
 
     private void dispatch() {
         if (firstData == null) return;
-        String d = moreData == null ? firstData : moreData.toString();
+        byte[] d = moreData == null ? firstData : moreData.toByteArray();
         firstData = null;
         moreData = null;
         onData.accept(d);

@@ -55,7 +55,15 @@ public final class StreamChunkReader {
 
     /** The chunk with its relayable text, or null when the event is not of the usual shape (then neither is read). */
     public static WithText readWithText(String event) {
-        byte[] json = event.getBytes(StandardCharsets.UTF_8);
+        return readWithText(event.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * As {@link #readWithText(String)}, from the event's bytes as they came. Bytes that are not all ASCII go through a
+     * string first, as they always did, so malformed UTF-8 reaches the reader (and a relayed frame) replaced, not raw.
+     */
+    public static WithText readWithText(byte[] event) {
+        byte[] json = isAscii(event) ? event : new String(event, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             Reading r = new Reading(p, json);
             ChatChunk c = r.chunk();
@@ -325,6 +333,13 @@ public final class StreamChunkReader {
             }
             return out;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) return false;
+        }
+        return true;
     }
 
     private static boolean hasLineBreak(byte[] json) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class SseLineParserTest {
     private final List<String> events = new ArrayList<>();
-    private final SseLineParser parser = new SseLineParser(events::add);
+    private final SseLineParser parser = new SseLineParser(b -> events.add(new String(b, StandardCharsets.UTF_8)));
 
     private void feed(String... pieces) {
         for (String p : pieces) parser.feed(Buffer.buffer(p));
@@ -37,7 +37,7 @@ class SseLineParserTest {
         String stream = "data: {\"x\":\"one\"}\r\n\r\n: keep-alive\r\n\r\ndata: {\"x\":\"two\"}\r\n\r\n";
         for (int cut = 0; cut <= stream.length(); cut++) {
             List<String> got = new ArrayList<>();
-            SseLineParser p = new SseLineParser(got::add);
+            SseLineParser p = new SseLineParser(b -> got.add(new String(b, StandardCharsets.UTF_8)));
             p.feed(Buffer.buffer(stream.substring(0, cut)));
             p.feed(Buffer.buffer(stream.substring(cut)));
             assertThat(got).as("cut at %d", cut).containsExactly("{\"x\":\"one\"}", "{\"x\":\"two\"}");

@@ -125,4 +125,33 @@ class StreamChunkRelayTest {
         String relayed = relayed(event, false);
         assertThat(decoded(relayed)).isEqualTo(decoded(encoded(event, false)));
     }
+    @Test
+    void anEventsUtf8BytesAreRelayedAsTheyCame() {
+        byte[] event = ("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{\"content\":\"h\u00e9llo \uD83C\uDF0D\"},\"finish_reason\":null}]}").getBytes(StandardCharsets.UTF_8);
+
+        StreamChunkReader.WithText read = StreamChunkReader.readWithText(event);
+
+        assertThat(read.chunk().choices().get(0).content()).isEqualTo("h\u00e9llo \uD83C\uDF0D");
+        assertThat(new String(StreamChunkRelay.frame(read.text(), PUBLIC, false), StandardCharsets.UTF_8))
+                .isEqualTo("data: " + new String(event, StandardCharsets.UTF_8).replace("\"up\"", "\"" + PUBLIC + "\"") + "\n\n");
+    }
+
+    @Test
+    void malformedUtf8InAnEventReachesTheClientReplacedNotRaw() {
+        byte[] head = ("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{\"content\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "b\"},\"finish_reason\":null}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] event = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, event, 0, head.length);
+        event[head.length] = (byte) 0xFF; // never valid in UTF-8
+        System.arraycopy(tail, 0, event, head.length + 1, tail.length);
+
+        StreamChunkReader.WithText read = StreamChunkReader.readWithText(event);
+        byte[] frame = StreamChunkRelay.frame(read.text(), PUBLIC, false);
+
+        assertThat(read.chunk().choices().get(0).content()).isEqualTo("a\uFFFDb");
+        assertThat(frame).doesNotContain((byte) 0xFF);
+        assertThat(new String(frame, StandardCharsets.UTF_8)).contains("\"content\":\"a\uFFFDb\"");
+    }
 }
