@@ -425,11 +425,9 @@ public final class ConfigLoader {
 
     private static TokenLimitParam maxTokensParam(JsonNode d, String at, String provider) {
         if (!d.has("max_tokens_param")) return null;
-        TokenLimitParam p = TokenLimitParam.ofWireName(d.path("max_tokens_param").asText(""));
-        if (p == null || !d.path("max_tokens_param").isTextual()) {
-            throw new ConfigException(at + ".max_tokens_param: must be max_tokens or max_completion_tokens, got "
-                    + d.path("max_tokens_param"));
-        }
+        JsonNode v = d.get("max_tokens_param");
+        TokenLimitParam p = v.isTextual() ? TokenLimitParam.ofWireName(v.asText()) : null;
+        if (p == null) throw new ConfigException(at + ".max_tokens_param: must be max_tokens or max_completion_tokens, got " + v);
         if (!provider.equals("openai")) throw new ConfigException(at + ".max_tokens_param: only for openai deployments, not " + provider);
         return p;
     }
