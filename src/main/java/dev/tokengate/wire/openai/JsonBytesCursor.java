@@ -1,11 +1,10 @@
 package dev.tokengate.wire.openai;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A forward-only reader of the tokens of one JSON text held as UTF-8 bytes, for a reader that runs on every event of
- * every open stream: a Jackson parser costs a dozen objects to create, this costs two. It gives the tokens, values and
+ * every open stream: a Jackson parser costs a dozen objects to create, this costs one. It gives the tokens, values and
  * byte offsets a Jackson streaming parser gives with the gateway's settings ({@link dev.tokengate.core.Json#MAPPER})
  * and rejects what that parser rejects: malformed JSON (strictly: no comments, no leading zeros, no unescaped control
  * characters, only the escapes JSON has), nesting deeper than 200, numbers of more than 200 digits, names of more than
@@ -43,10 +42,12 @@ final class JsonBytesCursor {
     private int start;
     private int pos;
     private int tokens;
+    private boolean lineBreak;
     private int next = VALUE;
     private int depth;
-    /** Bit {@code d}: the container at depth {@code d} is an array (else an object). */
-    private final long[] arrays = new long[(MAX_DEPTH >> 6) + 1];
+    /** Bit {@code d}: the container at depth {@code d} is an array (else an object); past depth 63, in deepArrays. */
+    private long arrays;
+    private long[] deepArrays;
     private Token token;
     private int tokenStart;
     // of a name or string token: the bytes between its quotes
@@ -131,17 +132,13 @@ final class JsonBytesCursor {
         return value(b);
     }
 
-    /** The current token. */
-    Token token() {
-        return token;
-    }
-
     /** After a start token, moves to its end token (reading all between); after any other token, does nothing. */
     void skipChildren() throws Malformed {
         if (token != Token.START_OBJECT && token != Token.START_ARRAY) return;
         int open = 1;
         while (open > 0) {
             Token t = nextToken();
+            if (t == null) throw Malformed.INSTANCE;
             if (t == Token.START_OBJECT || t == Token.START_ARRAY) open++;
             else if (t == Token.END_OBJECT || t == Token.END_ARRAY) open--;
         }
@@ -150,6 +147,14 @@ final class JsonBytesCursor {
     /** Where the current token begins: its first byte (a string's opening quote). */
     int tokenStart() {
         return tokenStart;
+    }
+
+    /**
+     * Whether a line feed or carriage return came between the tokens read so far: once the text is read, whether it
+     * holds one at all (inside a string one would not be JSON).
+     */
+    boolean sawLineBreak() {
+        return lineBreak;
     }
 
     /** Where reading stands: just after the current token. */
@@ -209,7 +214,7 @@ final class JsonBytesCursor {
      */
     private String enclosingName() throws Malformed {
         int d = token == Token.START_OBJECT || token == Token.START_ARRAY ? depth - 1 : depth;
-        if (d == 0 || (arrays[d >> 6] & 1L << (d & 63)) != 0) return null;
+        if (d == 0 || isArray(d)) return null;
         JsonBytesCursor replay = new JsonBytesCursor(in, null);
         replay.pos = start;
         int[] nameAt = new int[MAX_DEPTH + 1];
@@ -267,12 +272,22 @@ final class JsonBytesCursor {
         pos++;
         depth++;
         long bit = 1L << (depth & 63);
-        if (array) arrays[depth >> 6] |= bit;
-        else arrays[depth >> 6] &= ~bit;
+        if (depth < 64) {
+            arrays = array ? arrays | bit : arrays & ~bit;
+        } else {
+            if (deepArrays == null) deepArrays = new long[MAX_DEPTH >> 6];
+            int word = (depth >> 6) - 1;
+            deepArrays[word] = array ? deepArrays[word] | bit : deepArrays[word] & ~bit;
+        }
     }
 
     private boolean inArray() {
-        return (arrays[depth >> 6] & 1L << (depth & 63)) != 0;
+        return isArray(depth);
+    }
+
+    private boolean isArray(int d) {
+        long word = d < 64 ? arrays : deepArrays[(d >> 6) - 1];
+        return (word & 1L << (d & 63)) != 0;
     }
 
     private Token literal(String word, Token t) throws Malformed {
@@ -462,6 +477,7 @@ final class JsonBytesCursor {
                 pos = i;
                 return b & 0xFF;
             }
+            if (b == '\n' || b == '\r') lineBreak = true;
             i++;
         }
         pos = i;
@@ -480,7 +496,7 @@ final class JsonBytesCursor {
             mask = size - 1;
         }
 
-        /** The set of {@code names} (ASCII). */
+        /** The set of {@code names} (ASCII, not empty). */
         static Names of(String... names) {
             Names t = new Names(Integer.highestOneBit(names.length * 4 - 1) << 1);
             for (String name : names) {
@@ -495,16 +511,25 @@ final class JsonBytesCursor {
 
         /** The name spelled by {@code in[from, to)}, or null when it is not one of the set. */
         String find(byte[] in, int from, int to) {
+            if (from == to) return null;
             for (int slot = hash(in, from, to) & mask; bytes[slot] != null; slot = (slot + 1) & mask) {
-                if (Arrays.equals(bytes[slot], 0, bytes[slot].length, in, from, to)) return strings[slot];
+                if (spells(bytes[slot], in, from, to)) return strings[slot];
             }
             return null;
         }
 
+        private static boolean spells(byte[] name, byte[] in, int from, int to) {
+            if (name.length != to - from) return false;
+            for (int k = 0; k < name.length; k++) if (name[k] != in[from + k]) return false;
+            return true;
+        }
+
+        /** From the length and the first and last two bytes: enough to tell a few dozen names apart, and cheap. */
         private static int hash(byte[] b, int from, int to) {
-            int h = to - from;
-            for (int i = from; i < to; i++) h = h * 31 + b[i];
-            return h ^ h >>> 7;
+            int length = to - from;
+            int h = length * 961 + b[from] * 31 + b[to - 1];
+            if (length > 1) h = h * 31 + b[from + 1] * 7 + b[to - 2];
+            return h ^ h >>> 5;
         }
     }
 }

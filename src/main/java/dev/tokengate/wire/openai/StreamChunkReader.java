@@ -82,7 +82,7 @@ public final class StreamChunkReader {
             ChatChunk chunk = r.chunk();
             if (c.nextToken() != null) return null;
             // an event whose data came on several lines holds line feeds, which would end the client's data line
-            return new WithText(chunk, r.relayable && !hasLineBreak(json) ? r.text(json) : null);
+            return new WithText(chunk, r.relayable && !c.sawLineBreak() ? r.text(json) : null);
         } catch (Unusual | Malformed | RuntimeException e) {
             return null;
         }
@@ -226,8 +226,14 @@ public final class StreamChunkReader {
 
         private List<ChatChunk.Delta> choices(Token v) throws Malformed, Unusual {
             expect(v, Token.START_ARRAY);
-            List<ChatChunk.Delta> out = new ArrayList<>(1);
-            for (Token t = c.nextToken(); t != Token.END_ARRAY; t = c.nextToken()) out.add(choice(t));
+            Token t = c.nextToken();
+            if (t == Token.END_ARRAY) return List.of();
+            ChatChunk.Delta first = choice(t);
+            t = c.nextToken();
+            if (t == Token.END_ARRAY) return List.of(first); // the usual single choice, without a list to copy
+            List<ChatChunk.Delta> out = new ArrayList<>();
+            out.add(first);
+            for (; t != Token.END_ARRAY; t = c.nextToken()) out.add(choice(t));
             return List.copyOf(out);
         }
 
@@ -353,13 +359,6 @@ public final class StreamChunkReader {
             if (b < 0) return false;
         }
         return true;
-    }
-
-    private static boolean hasLineBreak(byte[] json) {
-        for (byte b : json) {
-            if (b == '\n' || b == '\r') return true;
-        }
-        return false;
     }
 
     private static boolean isSpace(byte b) {
