@@ -340,8 +340,12 @@ public final class StreamChunkReader {
                             }
                         }
                         case "type" -> {
-                            if (type != null || value != Token.STRING) relayable = false;
-                            else type = c.text();
+                            if (type != null || value != Token.STRING) {
+                                relayable = false;
+                                c.skipChildren(); // an object or array as the type: step over all of it
+                            } else {
+                                type = c.text();
+                            }
                         }
                         default -> c.skipChildren();
                     }

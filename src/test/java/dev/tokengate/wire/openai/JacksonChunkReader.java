@@ -308,8 +308,12 @@ final class JacksonChunkReader {
                             }
                         }
                         case "type" -> {
-                            if (type != null || value != JsonToken.VALUE_STRING) relayable = false;
-                            else type = p.getText();
+                            if (type != null || value != JsonToken.VALUE_STRING) {
+                                relayable = false;
+                                p.skipChildren();
+                            } else {
+                                type = p.getText();
+                            }
                         }
                         default -> p.skipChildren();
                     }

@@ -170,4 +170,18 @@ class StreamChunkReaderTest {
 
         assertThat(StreamChunkReader.readWithText(utf16)).isNull();
     }
+    @Test
+    void readsAToolCallWhoseTypeIsAnObjectAsTheTreeDecoderAndDoesNotRelayIt() {
+        // the type's object used to be left unread, and the reader then took its keys for the call's own
+        String event = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":{\"index\":7,\"function\":{\"name\":\"x\"}},"
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}";
+
+        StreamChunkReader.WithText read = StreamChunkReader.readWithText(event.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read).isNotNull();
+        assertThat(read.chunk()).isEqualTo(tree(event));
+        assertThat(read.chunk().choices().get(0).toolCalls().get(0)).isEqualTo(new ChatChunk.ToolCallDelta(0, "call_1", "f", "{}"));
+        assertThat(read.text()).isNull();
+    }
 }
