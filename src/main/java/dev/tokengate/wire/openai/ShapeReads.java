@@ -3,12 +3,15 @@ package dev.tokengate.wire.openai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tokengate.core.Usage;
+import dev.tokengate.wire.openai.JsonBytesCursor.Malformed;
+import dev.tokengate.wire.openai.JsonBytesCursor.Token;
 import java.io.IOException;
 
 /**
  * What the streaming readers of upstream answers (PlainResponseReader, PlainResponseRelay, StreamChunkReader) share:
  * each reads only the usual shape straight from the text and gives up with {@link Unusual} on anything else, which
- * then takes the tree decoder's path.
+ * then takes the tree decoder's path. The reads come twice, from a Jackson parser and from a {@link JsonBytesCursor}
+ * (StreamChunkReader's), and each pair must read alike.
  */
 final class ShapeReads {
     private ShapeReads() {}
@@ -108,6 +111,82 @@ final class ShapeReads {
                     }
                 }
                 default -> p.skipChildren();
+            }
+        }
+        if (totalIsSum != null) totalIsSum[0] = (seen & 3) == 3 && total == (long) prompt + completion;
+        return new Usage(prompt, completion, cached);
+    }
+
+    static void expect(Token actual, Token wanted) throws Unusual {
+        if (actual != wanted) throw Unusual.INSTANCE;
+    }
+
+    static String string(JsonBytesCursor c, Token v) throws Malformed, Unusual {
+        expect(v, Token.STRING);
+        return c.text();
+    }
+
+    static String nullableString(JsonBytesCursor c, Token v) throws Malformed, Unusual {
+        return v == Token.NULL ? null : string(c, v);
+    }
+
+    static int intValue(JsonBytesCursor c, Token v) throws Unusual {
+        expect(v, Token.INT);
+        if (!c.isInt()) throw Unusual.INSTANCE;
+        return (int) c.longValue();
+    }
+
+    static long longValue(JsonBytesCursor c, Token v) throws Unusual {
+        expect(v, Token.INT);
+        if (!c.isLong()) throw Unusual.INSTANCE;
+        return c.longValue();
+    }
+
+    /** As {@link #usage(JsonParser, JsonToken, boolean[])}, from a cursor. */
+    static Usage usage(JsonBytesCursor c, Token v, boolean[] totalIsSum) throws Malformed, Unusual {
+        expect(v, Token.START_OBJECT);
+        int prompt = 0;
+        int completion = 0;
+        int cached = 0;
+        long total = -1;
+        int seen = 0;
+        for (Token t = c.nextToken(); t != Token.END_OBJECT; t = c.nextToken()) {
+            String key = c.name();
+            Token value = c.nextToken();
+            switch (key) {
+                case "prompt_tokens" -> {
+                    seen = once(seen, 1);
+                    prompt = intValue(c, value);
+                }
+                case "completion_tokens" -> {
+                    seen = once(seen, 2);
+                    completion = intValue(c, value);
+                }
+                case "total_tokens" -> {
+                    if (value == Token.INT && c.isLong()) {
+                        total = total == -1 ? c.longValue() : -2; // a second one: not the sum we would write
+                    } else {
+                        total = -2;
+                        c.skipChildren();
+                    }
+                }
+                case "prompt_tokens_details" -> {
+                    seen = once(seen, 4);
+                    if (value == Token.NULL) continue;
+                    expect(value, Token.START_OBJECT);
+                    int detailsSeen = 0;
+                    for (Token d = c.nextToken(); d != Token.END_OBJECT; d = c.nextToken()) {
+                        String detail = c.name();
+                        Token dv = c.nextToken();
+                        if (detail.equals("cached_tokens")) {
+                            detailsSeen = once(detailsSeen, 1);
+                            cached = intValue(c, dv);
+                        } else {
+                            c.skipChildren();
+                        }
+                    }
+                }
+                default -> c.skipChildren();
             }
         }
         if (totalIsSum != null) totalIsSum[0] = (seen & 3) == 3 && total == (long) prompt + completion;

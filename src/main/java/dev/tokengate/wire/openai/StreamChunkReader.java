@@ -1,14 +1,12 @@
 package dev.tokengate.wire.openai;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.tokengate.core.ChatChunk;
 import dev.tokengate.core.ChunkText;
-import dev.tokengate.core.Json;
 import dev.tokengate.core.Role;
 import dev.tokengate.core.Usage;
+import dev.tokengate.wire.openai.JsonBytesCursor.Malformed;
+import dev.tokengate.wire.openai.JsonBytesCursor.Token;
 import dev.tokengate.wire.openai.ShapeReads.Unusual;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +19,9 @@ import static dev.tokengate.wire.openai.ShapeReads.once;
 import static dev.tokengate.wire.openai.ShapeReads.string;
 
 /**
- * Reads one chat.completion.chunk straight from its text with a streaming parser, without building a tree: every
- * event of every open stream passes here, so at thousands of streams the tree was a large part of the work per chunk.
+ * Reads one chat.completion.chunk straight from its bytes with a {@link JsonBytesCursor}, without building a tree (or
+ * creating a Jackson parser): every event of every open stream passes here, so at thousands of streams the tree, and
+ * then the parser, was a large part of the work and garbage per chunk.
  * It accepts only the usual shape (each key once, each known key of the type OpenAI documents, no top-level
  * {@code error}, nothing after the object) and reads it exactly as {@link UpstreamDecoder#chunk} reads its tree; for
  * anything else it answers null and the caller takes the tree path, whose leniency and error reports then apply.
@@ -40,15 +39,27 @@ import static dev.tokengate.wire.openai.ShapeReads.string;
 public final class StreamChunkReader {
     private StreamChunkReader() {}
 
+    /** The keys read here and the extensions servers often send: reading them makes no string. */
+    private static final JsonBytesCursor.Names KEYS = JsonBytesCursor.Names.of("id", "object", "created", "model",
+            "choices", "usage", "system_fingerprint", "service_tier", "error", "index", "finish_reason", "delta", "role",
+            "content", "tool_calls", "logprobs", "function", "name", "arguments", "type", "prompt_tokens",
+            "completion_tokens", "total_tokens", "prompt_tokens_details", "cached_tokens", "completion_tokens_details",
+            "reasoning_tokens", "audio_tokens", "accepted_prediction_tokens", "rejected_prediction_tokens", "refusal",
+            "reasoning_content", "reasoning", "obfuscation", "stop_reason", "annotations", "audio");
+
     /** A chunk, and its own text when that may be relayed (else null). */
     public record WithText(ChatChunk chunk, ChunkText text) {}
 
-    /** The chunk, or null when the event is not of the usual shape. */
+    /**
+     * The chunk, or null when the event is not of the usual shape. It reads the event's UTF-8 bytes (but, unlike
+     * {@link #readWithText}, takes no byte order mark before the object).
+     */
     public static ChatChunk read(String event) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(event)) {
-            ChatChunk c = new Reading(p, null).chunk();
-            return p.nextToken() == null ? c : null;
-        } catch (Unusual | IOException | RuntimeException e) {
+        try {
+            JsonBytesCursor c = new JsonBytesCursor(event.getBytes(StandardCharsets.UTF_8), KEYS);
+            ChatChunk chunk = new Reading(c, null).chunk();
+            return c.nextToken() == null ? chunk : null;
+        } catch (Unusual | Malformed | RuntimeException e) {
             return null;
         }
     }
@@ -64,20 +75,22 @@ public final class StreamChunkReader {
      */
     public static WithText readWithText(byte[] event) {
         byte[] json = isAscii(event) ? event : new String(event, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
-            Reading r = new Reading(p, json);
-            ChatChunk c = r.chunk();
-            if (p.nextToken() != null) return null;
+        try {
+            JsonBytesCursor c = new JsonBytesCursor(json, KEYS);
+            c.skipByteOrderMark(); // as the Jackson parser of bytes before it did
+            Reading r = new Reading(c, json);
+            ChatChunk chunk = r.chunk();
+            if (c.nextToken() != null) return null;
             // an event whose data came on several lines holds line feeds, which would end the client's data line
-            return new WithText(c, r.relayable && !hasLineBreak(json) ? r.text(json) : null);
-        } catch (Unusual | IOException | RuntimeException e) {
+            return new WithText(chunk, r.relayable && !c.sawLineBreak() ? r.text(json) : null);
+        } catch (Unusual | Malformed | RuntimeException e) {
             return null;
         }
     }
 
     /** One pass over one event; {@code relayable} turns false at the first thing a relay may not pass on as it is. */
     private static final class Reading {
-        private final JsonParser p;
+        private final JsonBytesCursor c;
         /** The event's bytes when reading them (positions are byte offsets into them), or null when reading a String. */
         private final byte[] json;
         boolean relayable;
@@ -87,8 +100,8 @@ public final class StreamChunkReader {
         private int usageEnd = -1;
         private int closingBrace = -1;
 
-        Reading(JsonParser p, byte[] json) {
-            this.p = p;
+        Reading(JsonBytesCursor c, byte[] json) {
+            this.c = c;
             this.json = json;
             this.relayable = json != null;
         }
@@ -113,8 +126,8 @@ public final class StreamChunkReader {
             return new ChunkText(json, modelStart, modelEnd, cutStart, cutEnd, closingBrace);
         }
 
-        ChatChunk chunk() throws IOException, Unusual {
-            expect(p.nextToken(), JsonToken.START_OBJECT);
+        ChatChunk chunk() throws Malformed, Unusual {
+            expect(c.nextToken(), Token.START_OBJECT);
             String id = "";
             long created = 0;
             String model = "";
@@ -122,23 +135,23 @@ public final class StreamChunkReader {
             Usage usage = null;
             String fingerprint = null;
             int seen = 0;
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                String key = p.currentName();
-                JsonToken v = p.nextToken();
+            for (Token t = c.nextToken(); t != Token.END_OBJECT; t = c.nextToken()) {
+                String key = c.name();
+                Token v = c.nextToken();
                 switch (key) {
                     case "id" -> {
                         seen = once(seen, 1);
-                        id = string(p, v);
+                        id = string(c, v);
                     }
                     case "created" -> {
                         seen = once(seen, 2);
-                        created = longValue(p, v);
+                        created = longValue(c, v);
                     }
                     case "model" -> {
                         seen = once(seen, 4);
-                        modelStart = offset(p.currentTokenLocation().getByteOffset());
-                        model = string(p, v);
-                        modelEnd = offset(p.currentLocation().getByteOffset());
+                        modelStart = c.tokenStart();
+                        model = string(c, v);
+                        modelEnd = c.position();
                     }
                     case "choices" -> {
                         seen = once(seen, 8);
@@ -146,29 +159,29 @@ public final class StreamChunkReader {
                     }
                     case "usage" -> {
                         seen = once(seen, 16);
-                        usageKeyStart = usageKeyStart(offset(p.currentTokenLocation().getByteOffset()));
-                        usage = v == JsonToken.VALUE_NULL ? null : usage(v);
-                        usageEnd = offset(p.currentLocation().getByteOffset());
+                        usageKeyStart = usageKeyStart(c.tokenStart());
+                        usage = v == Token.NULL ? null : usage(v);
+                        usageEnd = c.position();
                     }
                     case "system_fingerprint" -> {
                         seen = once(seen, 32);
-                        fingerprint = v == JsonToken.VALUE_NULL ? null : string(p, v);
+                        fingerprint = v == Token.NULL ? null : string(c, v);
                     }
                     case "object" -> {
                         seen = once(seen, 64);
-                        if (v != JsonToken.VALUE_STRING || !"chat.completion.chunk".equals(p.getText())) relayable = false;
-                        p.skipChildren();
+                        if (v != Token.STRING || !c.textIs("chat.completion.chunk")) relayable = false;
+                        c.skipChildren();
                     }
                     case "service_tier" -> {
-                        if ((seen & 128) != 0 || v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_STRING) relayable = false;
+                        if ((seen & 128) != 0 || v != Token.NULL && v != Token.STRING) relayable = false;
                         seen |= 128;
-                        p.skipChildren();
+                        c.skipChildren();
                     }
                     case "error" -> throw Unusual.INSTANCE; // the tree path reports it
-                    default -> p.skipChildren();
+                    default -> c.skipChildren();
                 }
             }
-            closingBrace = offset(p.currentTokenLocation().getByteOffset());
+            closingBrace = c.tokenStart();
             if ((seen & (1 | 2 | 4 | 8 | 64)) != (1 | 2 | 4 | 8 | 64)) relayable = false;
             return new ChatChunk(id, created, model, choices, usage, fingerprint);
         }
@@ -204,127 +217,137 @@ public final class StreamChunkReader {
             return true;
         }
 
-        private Usage usage(JsonToken v) throws IOException, Unusual {
+        private Usage usage(Token v) throws Malformed, Unusual {
             boolean[] totalIsSum = {false};
-            Usage u = ShapeReads.usage(p, v, totalIsSum);
+            Usage u = ShapeReads.usage(c, v, totalIsSum);
             if (!totalIsSum[0]) relayable = false;
             return u;
         }
 
-        private List<ChatChunk.Delta> choices(JsonToken v) throws IOException, Unusual {
-            expect(v, JsonToken.START_ARRAY);
-            List<ChatChunk.Delta> out = new ArrayList<>(1);
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) out.add(choice(t));
+        private List<ChatChunk.Delta> choices(Token v) throws Malformed, Unusual {
+            expect(v, Token.START_ARRAY);
+            Token t = c.nextToken();
+            if (t == Token.END_ARRAY) return List.of();
+            ChatChunk.Delta first = choice(t);
+            t = c.nextToken();
+            if (t == Token.END_ARRAY) return List.of(first); // the usual single choice, without a list to copy
+            List<ChatChunk.Delta> out = new ArrayList<>();
+            out.add(first);
+            for (; t != Token.END_ARRAY; t = c.nextToken()) out.add(choice(t));
             return List.copyOf(out);
         }
 
-        private ChatChunk.Delta choice(JsonToken start) throws IOException, Unusual {
-            expect(start, JsonToken.START_OBJECT);
+        private ChatChunk.Delta choice(Token start) throws Malformed, Unusual {
+            expect(start, Token.START_OBJECT);
             int index = 0;
             Role role = null;
             String content = null;
             List<ChatChunk.ToolCallDelta> calls = null;
             String finish = null;
             int seen = 0;
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                String key = p.currentName();
-                JsonToken v = p.nextToken();
+            for (Token t = c.nextToken(); t != Token.END_OBJECT; t = c.nextToken()) {
+                String key = c.name();
+                Token v = c.nextToken();
                 switch (key) {
                     case "index" -> {
                         seen = once(seen, 1);
-                        index = intValue(p, v);
+                        index = intValue(c, v);
                     }
                     case "finish_reason" -> {
                         seen = once(seen, 2);
-                        finish = nullableString(p, v);
+                        finish = nullableString(c, v);
                     }
                     case "delta" -> {
                         seen = once(seen, 4);
-                        expect(v, JsonToken.START_OBJECT);
+                        expect(v, Token.START_OBJECT);
                         int deltaSeen = 0;
-                        for (JsonToken d = p.nextToken(); d != JsonToken.END_OBJECT; d = p.nextToken()) {
-                            String field = p.currentName();
-                            JsonToken dv = p.nextToken();
+                        for (Token d = c.nextToken(); d != Token.END_OBJECT; d = c.nextToken()) {
+                            String field = c.name();
+                            Token dv = c.nextToken();
                             switch (field) {
                                 case "role" -> {
                                     deltaSeen = once(deltaSeen, 1);
-                                    String wire = nullableString(p, dv);
+                                    String wire = nullableString(c, dv);
                                     role = wire == null ? null : Role.fromWire(wire);
                                     if (!"assistant".equals(wire)) relayable = false;
                                 }
                                 case "content" -> {
                                     deltaSeen = once(deltaSeen, 2);
-                                    content = nullableString(p, dv);
+                                    content = nullableString(c, dv);
                                 }
                                 case "tool_calls" -> {
                                     deltaSeen = once(deltaSeen, 4);
-                                    calls = dv == JsonToken.VALUE_NULL ? null : toolCalls(dv);
+                                    calls = dv == Token.NULL ? null : toolCalls(dv);
                                     if (calls == null || calls.isEmpty()) relayable = false;
                                 }
-                                default -> p.skipChildren();
+                                default -> c.skipChildren();
                             }
                         }
                     }
                     case "logprobs" -> {
-                        if ((seen & 8) != 0 || v != JsonToken.VALUE_NULL && v != JsonToken.START_OBJECT) relayable = false;
+                        if ((seen & 8) != 0 || v != Token.NULL && v != Token.START_OBJECT) relayable = false;
                         seen |= 8;
-                        p.skipChildren();
+                        c.skipChildren();
                     }
-                    default -> p.skipChildren();
+                    default -> c.skipChildren();
                 }
             }
             if ((seen & (1 | 2 | 4)) != (1 | 2 | 4)) relayable = false;
             return new ChatChunk.Delta(index, role, content, calls, finish);
         }
 
-        private List<ChatChunk.ToolCallDelta> toolCalls(JsonToken v) throws IOException, Unusual {
-            expect(v, JsonToken.START_ARRAY);
+        private List<ChatChunk.ToolCallDelta> toolCalls(Token v) throws Malformed, Unusual {
+            expect(v, Token.START_ARRAY);
             List<ChatChunk.ToolCallDelta> out = new ArrayList<>(1);
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                expect(t, JsonToken.START_OBJECT);
+            for (Token t = c.nextToken(); t != Token.END_ARRAY; t = c.nextToken()) {
+                expect(t, Token.START_OBJECT);
                 int index = 0;
                 String id = null;
                 String name = null;
                 String arguments = null;
                 String type = null;
                 int seen = 0;
-                for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
-                    String key = p.currentName();
-                    JsonToken value = p.nextToken();
+                for (Token f = c.nextToken(); f != Token.END_OBJECT; f = c.nextToken()) {
+                    String key = c.name();
+                    Token value = c.nextToken();
                     switch (key) {
                         case "index" -> {
                             seen = once(seen, 1);
-                            index = intValue(p, value);
+                            index = intValue(c, value);
                         }
                         case "id" -> {
                             seen = once(seen, 2);
-                            id = nullableString(p, value);
+                            id = nullableString(c, value);
                         }
                         case "function" -> {
                             seen = once(seen, 4);
-                            expect(value, JsonToken.START_OBJECT);
+                            expect(value, Token.START_OBJECT);
                             int fnSeen = 0;
-                            for (JsonToken g = p.nextToken(); g != JsonToken.END_OBJECT; g = p.nextToken()) {
-                                String fnKey = p.currentName();
-                                JsonToken fnValue = p.nextToken();
+                            for (Token g = c.nextToken(); g != Token.END_OBJECT; g = c.nextToken()) {
+                                String fnKey = c.name();
+                                Token fnValue = c.nextToken();
                                 switch (fnKey) {
                                     case "name" -> {
                                         fnSeen = once(fnSeen, 1);
-                                        name = nullableString(p, fnValue);
+                                        name = nullableString(c, fnValue);
                                     }
                                     case "arguments" -> {
                                         fnSeen = once(fnSeen, 2);
-                                        arguments = nullableString(p, fnValue);
+                                        arguments = nullableString(c, fnValue);
                                     }
-                                    default -> p.skipChildren();
+                                    default -> c.skipChildren();
                                 }
                             }
                         }
                         case "type" -> {
-                            if (type != null || value != JsonToken.VALUE_STRING) relayable = false;
-                            else type = p.getText();
+                            if (type != null || value != Token.STRING) {
+                                relayable = false;
+                                c.skipChildren(); // an object or array as the type: step over all of it
+                            } else {
+                                type = c.text();
+                            }
                         }
-                        default -> p.skipChildren();
+                        default -> c.skipChildren();
                     }
                 }
                 boolean typed = "function".equals(type);
@@ -342,18 +365,7 @@ public final class StreamChunkReader {
         return true;
     }
 
-    private static boolean hasLineBreak(byte[] json) {
-        for (byte b : json) {
-            if (b == '\n' || b == '\r') return true;
-        }
-        return false;
-    }
-
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
-    private static int offset(long byteOffset) {
-        return byteOffset < 0 || byteOffset > Integer.MAX_VALUE ? -1 : (int) byteOffset;
     }
 }
