@@ -9,6 +9,7 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 . "$root/bin/java-home.sh"
+. "$root/bin/java-opts.sh" # the gateway's JVM options, as bin/tokengate serve runs it (TOKENGATE_JAVA_OPTS replaces them)
 cd "$root"
 jar=${BENCH_JAR:-target/tokengate.jar}
 if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; }; then
@@ -26,7 +27,7 @@ YAML
 db_args=()
 [ -n "${BENCH_DB:-}" ] && db_args=(--db "$BENCH_DB")
 # shellcheck disable=SC2086
-TOKENGATE_ADMIN_KEY="$key" TOKENGATE_LOG_LEVEL="warn" "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
+TOKENGATE_ADMIN_KEY="$key" TOKENGATE_LOG_LEVEL="warn" "$JAVA_HOME/bin/java" $TOKENGATE_JAVA_OPTS ${BENCH_JAVA_OPTS:-} \
   -jar "$work/tokengate.jar" serve --port "$port" --data-dir "$work/data" --config "$work/config.yaml" "${db_args[@]}" \
   < /dev/null > "$work/gateway.log" 2>&1 &
 gw=$!
@@ -34,5 +35,5 @@ trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 echo "| measure | value |"
 echo "| --- | --- |"
-BENCH_GW_PID=$gw "$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$work/tokengate.jar" "$bench/JobsLoad.java" "http://127.0.0.1:$port" "$key" \
+BENCH_GW_PID=$gw "$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$work/tokengate.jar" "$bench/JobsLoad.java" "http://127.0.0.1:$port" "$key" \
   "${BENCH_SEQ:-300}" "${BENCH_JOBS:-5000}" "${BENCH_CONCURRENCY:-128}" "${BENCH_BATCH:-10000}" < /dev/null

@@ -78,8 +78,10 @@ wait_ok() {
 }
 
 # the upstream and the hold load generator share the gateway's cores: C1 only (-XX:TieredStopAtLevel=1), because their
-# own per-chunk Java is small and C2 compiling it cost them more CPU than it saved (docs/PERFORMANCE.md, "Session 8")
-TOOL_JVM="-XX:+UseParallelGC -Xmx1g -XX:TieredStopAtLevel=1"
+# own per-chunk Java is small and C2 compiling it cost them more CPU than it saved (docs/PERFORMANCE.md, "Session 8");
+# one collector thread (SerialGC), as the gateway: ParallelGC's two threads cost several times the CPU on these shared
+# cores (docs/PERFORMANCE.md, "Session 9: the collector")
+TOOL_JVM="-XX:+UseSerialGC -Xmx1g -XX:TieredStopAtLevel=1"
 
 jar="$root/target/tokengate.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
@@ -125,7 +127,7 @@ until port_in_use "$UP_PORT"; do kill -0 "$UP_PID" || die "the upstream exited";
 if [ "$BARE" = 1 ]; then
   BARE_PORT=$(pick_port $((GW_PORT + 1)))
   say "starting the bare hop (bench/proxy/BareProxy.java) on :$BARE_PORT, $BARE_TRANSPORT, upstream over $PROTO"
-  "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
     "$BARE_TRANSPORT" "$([ "$HTTP2" = 1 ] && echo h2c || echo http1)" >"$work/bare.log" 2>&1 &
   BARE_PID=$!; pids+=("$BARE_PID")
   until port_in_use "$BARE_PORT"; do kill -0 "$BARE_PID" || die "the bare hop exited"; sleep 0.2; done
@@ -140,7 +142,7 @@ admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.
 DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
 GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 # a probe run cannot hang the script: each one is bounded (at most 10 s per stream inside, and this cap outside)
-sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
