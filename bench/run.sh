@@ -129,13 +129,14 @@ say "starting the fixed upstream on :$UP_PORT"
 UP_PID=$!; pids+=("$UP_PID")
 
 say "starting the bare Vert.x hop on :$BARE_PORT (the gateway's transport: io_uring where the kernel allows it)"
-"$JAVA_HOME/bin/java" -XX:+UseSerialGC $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" auto \
+# the bare hops run on the gateway's collector (bin/java-opts.sh, TOKENGATE_GC)
+"$JAVA_HOME/bin/java" "${gc_opts%% *}" $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" auto \
   >"$work/bare.log" 2>&1 &
 BARE_PID=$!; pids+=("$BARE_PID")
 if [ "${BENCH_SKIP_BARE_EPOLL:-0}" != 1 ]; then
   BARE_EPOLL_PORT=$(pick_port $((PK_PORT + 1)))
   say "starting the bare Vert.x hop on epoll on :$BARE_EPOLL_PORT (the floor of sessions before io_uring)"
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_EPOLL_PORT" "$UP_PORT" epoll \
+  "$JAVA_HOME/bin/java" "${gc_opts%% *}" -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_EPOLL_PORT" "$UP_PORT" epoll \
     >"$work/bare-epoll.log" 2>&1 &
   BARE_EPOLL_PID=$!; pids+=("$BARE_EPOLL_PID")
 fi

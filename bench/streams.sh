@@ -15,7 +15,7 @@
 #      auth, parsing or accounting; the floor for one JVM hop on this machine, as in bench/run.sh.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
-# STREAMS_TTFT_COUNT (200), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
+# STREAMS_TTFT_COUNT (200), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
 # STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring, epoll or nio, falling back
@@ -127,7 +127,8 @@ until port_in_use "$UP_PORT"; do kill -0 "$UP_PID" || die "the upstream exited";
 if [ "$BARE" = 1 ]; then
   BARE_PORT=$(pick_port $((GW_PORT + 1)))
   say "starting the bare hop (bench/proxy/BareProxy.java) on :$BARE_PORT, $BARE_TRANSPORT, upstream over $PROTO"
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
+  # on the gateway's collector (bin/java-opts.sh, TOKENGATE_GC)
+  "$JAVA_HOME/bin/java" "${gc_opts%% *}" -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
     "$BARE_TRANSPORT" "$([ "$HTTP2" = 1 ] && echo h2c || echo http1)" >"$work/bare.log" 2>&1 &
   BARE_PID=$!; pids+=("$BARE_PID")
   until port_in_use "$BARE_PORT"; do kill -0 "$BARE_PID" || die "the bare hop exited"; sleep 0.2; done

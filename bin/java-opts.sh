@@ -1,17 +1,19 @@
 # Sourced by bin/tokengate and the bench/ scripts: the gateway's default JVM options, so a benchmark measures what
 # `bin/tokengate serve` runs. TOKENGATE_JAVA_OPTS, when set, replaces them all. Why each (docs/PERFORMANCE.md, "Memory"):
-#   -XX:+UseSerialGC         one collector thread, in the pauses only. On these 2 cores, shared with the load, the two
-#                            threads of ParallelGC cost 4 times the CPU for the same young collections while thousands
-#                            of streams are open (they wait for each other whenever one is descheduled): 0.35 against
-#                            1.34 µs of collector CPU per relayed chunk at 5,000 streams; per request at 64 connections
-#                            the two are alike (0.977 in an A/B). Both cost less CPU per request than G1
-#                            (docs/PERFORMANCE.md, "Session 9: the collector").
-#   -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:+AlwaysPreTouch
+#   -XX:+UseParallelGC       the collector (TOKENGATE_GC=parallel, the default): on 2 cores it costs less CPU per request
+#                            than G1, and its two threads keep young pauses short, which is where a one-connection p99
+#                            lives. TOKENGATE_GC=serial gives -XX:+UseSerialGC instead, the choice for many thousands of
+#                            open streams on few shared cores: ParallelGC's two threads wait for each other whenever one
+#                            is descheduled, and cost 4 times the collector CPU per relayed chunk at 5,000 streams (0.35
+#                            against 1.34 µs); per request at 64 connections the two are alike within noise, the
+#                            one-connection p99 was 0.25 to 0.47 ms worse on SerialGC (docs/PERFORMANCE.md, "Session 9:
+#                            the collector").
+#   -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:-UseAdaptiveSizePolicy -XX:+AlwaysPreTouch
 #                            a 128m heap, touched at start, that grows only when live data needs it (thousands of
-#                            open streams), up to 640m. The collector enlarges the old generation only when what
-#                            survives does not fit, never to cut collection time (ParallelGC with its adaptive size
-#                            policy, -Xms64m -Xmx192m, let RSS creep up by about 1.2 MB a minute, the old generation
-#                            growing page by page towards -Xmx). The young generation is fixed at the 43m it has in a
+#                            open streams), up to 640m. Without the adaptive size policy ParallelGC enlarges the old
+#                            generation only when what survives does not fit, never to cut collection time: with the
+#                            policy on (-Xms64m -Xmx192m) RSS crept up by about 1.2 MB a minute, the old generation
+#                            growing page by page towards -Xmx (SerialGC has no such policy). The young generation is fixed at the 43m it has in a
 #                            128m heap (twice that halves the collections but each takes longer: no gain). At 64 connections the heap stays at 123 MB (live set about 20 MB, mostly the
 #                            tokenizer's 6 MB table and the JIT's classes) and RSS as with the old fixed -Xmx128m
 #                            (docs/PERFORMANCE.md, "Session 6"). Concurrent SSE streams cost about 22 KB of heap each
@@ -28,7 +30,12 @@
 jdk_feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null)
 compact_headers=""
 [ "${jdk_feature:-0}" -ge 25 ] 2>/dev/null && compact_headers=" -XX:+UseCompactObjectHeaders"
-export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:--XX:+UseSerialGC -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k$compact_headers}"
+case "${TOKENGATE_GC:-parallel}" in
+  parallel) gc_opts="-XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy" ;;
+  serial) gc_opts="-XX:+UseSerialGC" ;;
+  *) echo "TOKENGATE_GC must be parallel or serial, not '$TOKENGATE_GC'" >&2; exit 2 ;;
+esac
+export TOKENGATE_JAVA_OPTS="${TOKENGATE_JAVA_OPTS:-$gc_opts -Xms128m -Xmx640m -XX:NewSize=43m -XX:MaxNewSize=43m -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=10000 -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m -Xss512k$compact_headers}"
 # the io_uring ring sizes the gateway sets for itself (app.VertxTuning), for the bench tools that run on io_uring next to it
 export IO_URING_RINGS="-Dio.netty.iouring.ringSize=4096 -Dio.netty.iouring.cqSize=65536"
 # glibc makes up to 8 malloc arenas per core, each keeping what it once held; 2 are plenty for a JVM (set unless given)
