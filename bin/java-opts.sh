@@ -13,9 +13,11 @@
 #                            open streams), up to 640m. Without the adaptive size policy ParallelGC enlarges the old
 #                            generation only when what survives does not fit, never to cut collection time: with the
 #                            policy on (-Xms64m -Xmx192m) RSS crept up by about 1.2 MB a minute, the old generation
-#                            growing page by page towards -Xmx (SerialGC has no such policy). The young generation is fixed at the 43m it has in a
-#                            128m heap (twice that halves the collections but each takes longer: no gain). At 64 connections the heap stays at 123 MB (live set about 20 MB, mostly the
-#                            tokenizer's 6 MB table and the JIT's classes) and RSS as with the old fixed -Xmx128m
+#                            growing page by page towards -Xmx (SerialGC has no such policy). The young generation
+#                            is fixed at the 43m it has in a 128m heap (twice that halves the collections but each
+#                            takes longer: no gain). At 64 connections the heap stays at 123 MB (live set about
+#                            20 MB, mostly the tokenizer's 6 MB table and the JIT's classes) and RSS as with the old
+#                            fixed -Xmx128m
 #                            (docs/PERFORMANCE.md, "Session 6"). Concurrent SSE streams cost about 22 KB of heap each
 #                            (Vert.x/Netty connection and stream state): 10,000 need about 250 MB live, which 640m
 #                            carries. The local ONNX embedding model loads outside the heap.
