@@ -344,6 +344,12 @@ field() { local t=$1 i=$2 r; for r in $(seq "$ROUNDS"); do awk -v i="$i" '{print
 added() { local t=$1 i=$2 r; for r in $(seq "$ROUNDS"); do
   paste -d' ' <(awk -v i="$i" '{print $i}' <<<"${R[$t,$r]}") <(awk -v i="$i" '{print $i}' <<<"${R[direct,$r]}") | awk '{print $1 - $2}'
 done; }
+# round_ratios A B: A's req/s over B's in each round (they ran minutes apart at most), as "66%, 105%, ...; median 66%":
+# the median of two medians hides a round where only one of them was slowed by the machine
+round_ratios() { local a=$1 b=$2 r list
+  list=$(for r in $(seq "$ROUNDS"); do paste -d' ' <(awk '{print $4}' <<<"${R[$a,$r]}") <(awk '{print $4}' <<<"${R[$b,$r]}") \
+    | awk '{printf "%.0f\n", 100 * $1 / $2}'; done)
+  printf '%s; median %s%%' "$(sed 's/$/%/' <<<"$list" | paste -sd, | sed 's/,/, /g')" "$(median <<<"$list")"; }
 ms() { awk -v us="$1" 'BEGIN {printf "%.3f", us / 1000}'; }
 signed_ms() { awk -v us="$1" 'BEGIN {printf "%+.3f", us / 1000}'; }
 
@@ -395,6 +401,7 @@ result="$bench/results/$stamp.md"
   echo
   echo "Tokengate (transport: ${gw_transport:-?}) does $(awk -v a="${M[tokengate,rps]}" -v b="${M[bare,rps]}" 'BEGIN {printf "%.0f%%", 100 * a / b}') of the bare hop's throughput on ${bare_transport:-?} (issue 6: at least 70%)$(
     [ -n "${M[bare_epoll,rps]:-}" ] && awk -v a="${M[tokengate,rps]}" -v b="${M[bare_epoll,rps]}" 'BEGIN {printf ", %.0f%% of the bare hop on epoll", 100 * a / b}')."
+  echo "Round by round, against the bare hop on ${bare_transport:-?}: $(round_ratios tokengate bare)."
   if [ -n "${M[off,rps]:-}" ]; then
     echo
     echo "With accounting on (auth, rate limits, balance hold and settlement, ledger) Tokengate keeps $(awk -v a="${M[tokengate,rps]}" \
