@@ -18,10 +18,10 @@
 # STREAMS_TTFT_COUNT (200), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
-# STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring, epoll or nio, falling back
-# to epoll, then NIO, where the one asked for is not available; by default the gateway's: TOKENGATE_TRANSPORT when it
-# is epoll or nio, else io_uring, which auto picks; before session 7 the upstream ran on NIO and the load generator on
-# epoll whatever the gateway ran on), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
+# STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring (the default), epoll or nio,
+# falling back to epoll, then NIO, where the one asked for is not available; io_uring whatever the gateway runs on since
+# session 10, because on it the load generator costs the shared cores least per chunk (docs/PERFORMANCE.md, "Session
+# 10"); sessions 7 to 9 ran the tools on the gateway's transport), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
 # histogram-<level>.txt 5 s after the ramp of each level, while the streams are held).
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,8 +38,7 @@ HTTP2=${STREAMS_HTTP2:-1}
 BARE=${STREAMS_BARE:-1}
 # the bare hop runs on the gateway's transport (BareProxy knows auto, io_uring and epoll)
 case "${TOKENGATE_TRANSPORT:-auto}" in nio) BARE_TRANSPORT=epoll ;; *) BARE_TRANSPORT=${TOKENGATE_TRANSPORT:-auto} ;; esac
-case "${TOKENGATE_TRANSPORT:-auto}" in epoll | nio) default_tools=$TOKENGATE_TRANSPORT ;; *) default_tools=io_uring ;; esac
-TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-$default_tools}
+TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-io_uring}
 case "$HTTP2" in 0) PROTO="HTTP/1.1" ;; 1) PROTO="HTTP/2 (h2c)" ;; *) echo "STREAMS_HTTP2 must be 0 or 1" >&2; exit 2 ;; esac
 
 # every stream is a socket on the client and one in the gateway; upstream, one more over HTTP/1.1, one per 100 streams
