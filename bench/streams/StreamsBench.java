@@ -280,12 +280,14 @@ public final class StreamsBench {
     }
 
     /**
-     * An HTTP/1.1 response skimmed as its bytes arrive: the status code, the end of the headers, the chunk sizes and
-     * the last chunk, enough to know which bytes are body and where the response ends. Parsing stops at a status other
-     * than 200 ({@link #status()} tells). {@link #reset()} readies it for the next response on the connection.
+     * An HTTP/1.1 response skimmed as its bytes arrive: the status code, the end of the headers, then the chunk sizes
+     * and the last chunk (or the {@code content-length}, for a body sent whole, as a bare hop relays FixedUpstream's
+     * stream), enough to know which bytes are body and where the response ends. Parsing stops at a status other than
+     * 200 ({@link #status()} tells). {@link #reset()} readies it for the next response on the connection.
      */
     private static final class ChunkedResponse {
-        private static final int STATUS = 0, HEADERS = 1, SIZE = 2, DATA = 3, TRAILER = 4, DONE = 5, REFUSED = 6;
+        private static final int STATUS = 0, HEADERS = 1, SIZE = 2, DATA = 3, TRAILER = 4, WHOLE = 5, DONE = 6, REFUSED = 7;
+        private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
         private int state;
         private int statusCode;
         private int statusDigits;
@@ -294,6 +296,8 @@ public final class StreamsBench {
         private boolean sizeSeen;
         private boolean inExtension;
         private int lineEnd;
+        private int headerNameAt; // how much of the current header line matched "content-length:", -1 once it did not
+        private long contentLength;
 
         ChunkedResponse() {
             reset();
@@ -308,6 +312,8 @@ public final class StreamsBench {
             sizeSeen = false;
             inExtension = false;
             lineEnd = 0;
+            headerNameAt = 0;
+            contentLength = -1;
         }
 
         /** The status code once its three digits were read, else 0. */
@@ -339,7 +345,24 @@ public final class StreamsBench {
                         byte b = in.getByte(i++);
                         headerEnd = (b == '\r' && (headerEnd & 1) == 0) || (b == '\n' && (headerEnd & 1) == 1) ? headerEnd + 1
                                 : b == '\r' ? 1 : 0;
-                        if (headerEnd == 4) state = SIZE;
+                        if (b == '\n') {
+                            headerNameAt = 0;
+                        } else if (headerNameAt == CONTENT_LENGTH.length) {
+                            if (b >= '0' && b <= '9') contentLength = Math.max(contentLength, 0) * 10 + (b - '0');
+                        } else if (headerNameAt >= 0 && b != '\r') {
+                            headerNameAt = Character.toLowerCase(b) == CONTENT_LENGTH[headerNameAt] ? headerNameAt + 1 : -1;
+                        }
+                        if (headerEnd == 4) {
+                            remaining = Math.max(contentLength, 0);
+                            state = contentLength < 0 ? SIZE : contentLength == 0 ? DONE : WHOLE;
+                        }
+                    }
+                    case WHOLE -> {
+                        int n = (int) Math.min(remaining, end - i);
+                        body = true;
+                        i += n;
+                        remaining -= n;
+                        if (remaining == 0) state = DONE;
                     }
                     case SIZE, TRAILER -> {
                         byte b = in.getByte(i++);
