@@ -110,8 +110,8 @@ public final class StreamsBench {
      * The ttft mode's probes, one at a time on one connection, all on one event loop: the next request is written when
      * the previous response ended. A response that is not a 200 stream, a broken connection or a probe without its end
      * within 10 s counts as an error, and the next probe goes on a new connection; ten errors in a row end the run (the
-     * probes not sent count as errors too). One handler for every connection it
-     * opens (all on one loop), which reads only the current one.
+     * probes not sent count as errors too). One handler for every connection it opens (all on one loop), which reads
+     * only the current one.
      */
     @io.netty.channel.ChannelHandler.Sharable
     private static final class Probes extends ChannelInboundHandlerAdapter {
@@ -186,6 +186,8 @@ public final class StreamsBench {
             }
             if (response.status() > 0 && response.status() != 200) {
                 failed("HTTP " + response.status());
+            } else if (response.done() && firstAt == 0) {
+                failed("a response without a body");
             } else if (response.done()) {
                 timeout.cancel(false);
                 errorsInARow = 0;
