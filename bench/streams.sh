@@ -80,7 +80,10 @@ wait_ok() {
 # own per-chunk Java is small and C2 compiling it cost them more CPU than it saved (docs/PERFORMANCE.md, "Session 8");
 # one collector thread (SerialGC), as the gateway: ParallelGC's two threads cost several times the CPU on these shared
 # cores (docs/PERFORMANCE.md, "Session 9: the collector")
-TOOL_JVM="-XX:+UseSerialGC -Xmx1g -XX:TieredStopAtLevel=1"
+# --enable-native-access: Netty's native transports load their libraries through restricted methods, which print a
+# warning otherwise
+NATIVE="--enable-native-access=ALL-UNNAMED"
+TOOL_JVM="-XX:+UseSerialGC -Xmx1g -XX:TieredStopAtLevel=1 $NATIVE"
 
 jar="$root/target/tokengate.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
@@ -127,7 +130,7 @@ if [ "$BARE" = 1 ]; then
   BARE_PORT=$(pick_port $((GW_PORT + 1)))
   say "starting the bare hop (bench/proxy/BareProxy.java) on :$BARE_PORT, $BARE_TRANSPORT, upstream over $PROTO"
   # on the gateway's collector (bin/java-opts.sh, TOKENGATE_GC)
-  "$JAVA_HOME/bin/java" "${gc_opts%% *}" -Xmx1g $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
+  "$JAVA_HOME/bin/java" "${gc_opts%% *}" -Xmx1g $NATIVE $IO_URING_RINGS -cp "$jar" "$bench/proxy/BareProxy.java" "$BARE_PORT" "$UP_PORT" \
     "$BARE_TRANSPORT" "$([ "$HTTP2" = 1 ] && echo h2c || echo http1)" >"$work/bare.log" 2>&1 &
   BARE_PID=$!; pids+=("$BARE_PID")
   until port_in_use "$BARE_PORT"; do kill -0 "$BARE_PID" || die "the bare hop exited"; sleep 0.2; done
@@ -142,7 +145,7 @@ admin -X POST -d '{"amount_usd":"100000","reason":"benchmark"}' "http://127.0.0.
 DIRECT="http://127.0.0.1:$UP_PORT/v1/chat/completions"
 GW="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 # a probe run cannot hang the script: each one is bounded (at most 10 s per stream inside, and this cap outside)
-sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
+sb() { timeout 600 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g $NATIVE $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }

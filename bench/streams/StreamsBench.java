@@ -18,19 +18,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.transport.Transport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +30,12 @@ import java.util.function.Supplier;
 /**
  * Streaming load generator. Two modes:
  * <ul>
- *   <li>{@code ttft URL KEY COUNT}: COUNT streaming chat completions one after another; for each, the time from sending
- *   the request to the first body byte; the
- *   request asks for {@code max_tokens: 1}, which SlowStreamUpstream answers with a one-chunk stream, so the connections
- *   on both hops stay open and are reused, as a client's would be. Prints the median and p99.</li>
+ *   <li>{@code ttft URL KEY COUNT}: COUNT streaming chat completions one after another on one kept-alive connection,
+ *   after {@value #TTFT_WARMUP} unmeasured ones (this JVM's own code warms up, not only the target's); for each, the
+ *   time from writing the request to the first read that carries body bytes (the stream's first SSE event; the role
+ *   chunk from SlowStreamUpstream). The request asks for {@code max_tokens: 1}, which SlowStreamUpstream answers with
+ *   a one-chunk stream. It runs on one Netty event loop, which writes each request as soon as the previous response
+ *   ended (no other thread in the loop), and times the read before parsing it. Prints the median, p90 and p99.</li>
  *   <li>{@code hold URL KEY STREAMS RAMP_PER_SECOND MAX_SECONDS}: opens STREAMS concurrent streaming chat completions,
  *   RAMP_PER_SECOND new ones a second, and keeps each open until the upstream ends it. A stream stalls when more than
  *   1 s passes between two body chunks (from the first byte to the end). Stops after MAX_SECONDS whatever happens.</li>
@@ -57,23 +49,6 @@ public final class StreamsBench {
     private static final String PROBE = "{\"model\":\"bench-model\",\"max_tokens\":1,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}";
     private static final String BODY = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}";
 
-    /**
-     * The event loops on the transport named by {@code -Dbench.transport} (io_uring, epoll or nio; default io_uring),
-     * falling back to the next one when this machine cannot run it, so the tools pay what the gateway pays per system call.
-     */
-    static Vertx vertxOn(VertxOptions options) {
-        String wanted = System.getProperty("bench.transport", "io_uring");
-        List<Transport> order = switch (wanted) {
-            case "nio" -> List.of(Transport.NIO);
-            case "epoll" -> java.util.Arrays.asList(Transport.EPOLL, Transport.NIO);
-            default -> java.util.Arrays.asList(Transport.IO_URING, Transport.EPOLL, Transport.NIO);
-        };
-        for (Transport t : order) {
-            if (t != null && t.available()) return Vertx.builder().with(options).withTransport(t).build();
-        }
-        return Vertx.vertx(options);
-    }
-
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         URI url = URI.create(args[1]);
@@ -83,21 +58,14 @@ public final class StreamsBench {
             hold(url, key, count, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             System.exit(0);
         }
-        Vertx vertx = vertxOn(new VertxOptions().setEventLoopPoolSize(2));
-        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(30_000).setKeepAlive(true)
-                        .setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(Math.max(count, 1)).setMaxWaitQueueSize(-1));
-        RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost()).setPort(url.getPort())
-                .setURI(url.getRawPath()).putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + key);
-        try {
-            ttft(client, req, count);
-        } finally {
-            vertx.close().await();
-        }
+        ttft(url, key, count);
         System.exit(0);
     }
 
-    /** The hold mode's Netty transport, chosen as {@link #vertxOn} chooses the Vert.x one. */
+    /**
+     * The Netty transport named by {@code -Dbench.transport} (io_uring, epoll or nio; default io_uring), falling back to
+     * epoll, then NIO, when this machine cannot run it, so the tool pays what the gateway pays per system call.
+     */
     private record NettyTransport(Supplier<IoHandlerFactory> factory, Class<? extends Channel> channel) {
         static NettyTransport named(String wanted) {
             if (wanted.equals("io_uring") && IoUring.isAvailable()) return new NettyTransport(IoUringIoHandler::newFactory, IoUringSocketChannel.class);
@@ -106,29 +74,147 @@ public final class StreamsBench {
         }
     }
 
-    private static void ttft(HttpClientAgent client, RequestOptions req, int count) throws Exception {
-        long[] micros = new long[count];
-        int errors = 0;
-        for (int i = 0; i < count; i++) {
-            CountDownLatch first = new CountDownLatch(1);
-            long[] at = new long[1];
-            long t0 = System.nanoTime();
-            client.request(req).compose(r -> r.send(Buffer.buffer(PROBE))).onComplete(ar -> {
-                if (ar.failed() || ar.result().statusCode() != 200) {
-                    first.countDown();
-                    return;
-                }
-                ar.result().handler(b -> {
-                    if (at[0] == 0) at[0] = System.nanoTime() - t0;
-                });
-                ar.result().endHandler(v -> first.countDown());
-            });
-            if (!first.await(10, TimeUnit.SECONDS) || at[0] == 0) errors++;
-            micros[i] = at[0] / 1000;
+    /** Unmeasured probes before the measured ones: the probe's own JIT, and the target's, warm up on them. */
+    static final int TTFT_WARMUP = 500;
+    private static final long PROBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static void ttft(URI url, String key, int count) throws Exception {
+        NettyTransport t = NettyTransport.named(System.getProperty("bench.transport", "io_uring"));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, t.factory.get());
+        try {
+            Probes probes = new Probes(group.next(), new Bootstrap().group(group).channel(t.channel).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000).remoteAddress(url.getHost(), url.getPort()),
+                    request(url, key, PROBE), TTFT_WARMUP, count);
+            probes.loop.execute(probes::next);
+            if (!probes.finished.await(TTFT_WARMUP + count + 60L, TimeUnit.SECONDS)) System.err.println("ttft: time limit reached");
+            long[] micros = Arrays.copyOf(probes.micros, probes.measured);
+            Arrays.sort(micros);
+            int n = micros.length;
+            System.out.printf("STREAMS mode=ttft n=%d errors=%d ttft_p50_us=%d ttft_p90_us=%d ttft_p99_us=%d%n", count,
+                    count - n, n > 0 ? micros[n / 2] : -1, n > 0 ? micros[(int) (n * 0.9)] : -1,
+                    n > 0 ? micros[Math.min(n - 1, (int) (n * 0.99))] : -1);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
-        Arrays.sort(micros);
-        System.out.printf("STREAMS mode=ttft n=%d errors=%d ttft_p50_us=%d ttft_p90_us=%d ttft_p99_us=%d%n", count, errors,
-                micros[count / 2], micros[(int) (count * 0.9)], micros[Math.min(count - 1, (int) (count * 0.99))]);
+    }
+
+    /** A POST of {@code body} to {@code url}, as one buffer written again for every request. */
+    private static ByteBuf request(URI url, String key, String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(("POST " + url.getRawPath() + " HTTP/1.1\r\n"
+                + "Content-Type: application/json\r\nAuthorization: Bearer " + key + "\r\ncontent-length: " + b.length
+                + "\r\nhost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).writeBytes(b));
+    }
+
+    /**
+     * The ttft mode's probes, one at a time on one connection, all on one event loop: the next request is written when
+     * the previous response ended. A response that is not a 200 stream, a broken connection or a probe without its end
+     * within 10 s counts as an error, and the next probe goes on a new connection; ten errors in a row end the run (the
+     * probes not sent count as errors too). One handler for every connection it opens (all on one loop), which reads
+     * only the current one.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class Probes extends ChannelInboundHandlerAdapter {
+        final EventLoop loop;
+        final Bootstrap bootstrap;
+        final ByteBuf request;
+        final int warmup;
+        final int count;
+        final long[] micros;
+        final CountDownLatch finished = new CountDownLatch(1);
+        int started;
+        int measured;
+        int errors;
+        private int errorsInARow;
+        private Channel channel;
+        private final ChunkedResponse response = new ChunkedResponse();
+        private long sentAt;
+        private long firstAt;
+        private io.netty.util.concurrent.ScheduledFuture<?> timeout;
+
+        Probes(EventLoop loop, Bootstrap bootstrap, ByteBuf request, int warmup, int count) {
+            this.loop = loop;
+            this.bootstrap = bootstrap.clone().handler(this);
+            this.request = request;
+            this.warmup = warmup;
+            this.count = count;
+            this.micros = new long[count];
+        }
+
+        /** Sends the next probe, on a new connection when there is none. */
+        void next() {
+            if (started == warmup + count || errorsInARow == 10) {
+                finished.countDown();
+                return;
+            }
+            started++;
+            if (channel == null || !channel.isActive()) {
+                bootstrap.connect().addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        failed("connect: " + f.cause());
+                        return;
+                    }
+                    channel = f.channel();
+                    send();
+                });
+                return;
+            }
+            send();
+        }
+
+        private void send() {
+            response.reset();
+            firstAt = 0;
+            Channel sentOn = channel;
+            int probe = started;
+            timeout = loop.schedule(() -> {
+                if (probe == started && channel == sentOn) failed("no end of the response within 10 s");
+            }, PROBE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+            sentAt = System.nanoTime();
+            channel.writeAndFlush(request.duplicate(), channel.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            long now = System.nanoTime(); // before any parsing: the read's arrival
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                if (ctx.channel() != channel || response.done()) return;
+                if (response.parse(in) && firstAt == 0) firstAt = now;
+            } finally {
+                in.release();
+            }
+            if (response.status() > 0 && response.status() != 200) {
+                failed("HTTP " + response.status());
+            } else if (response.done() && firstAt == 0) {
+                failed("a response without a body");
+            } else if (response.done()) {
+                timeout.cancel(false);
+                errorsInARow = 0;
+                if (started > warmup) micros[measured++] = (firstAt - sentAt) / 1000;
+                next();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel && started > 0 && !response.done()) failed("connection closed before the end of the response");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == channel) failed(cause.toString());
+        }
+
+        private void failed(String why) {
+            if (errors++ < 5) System.err.println("ttft probe error: " + why);
+            errorsInARow++;
+            if (timeout != null) timeout.cancel(false);
+            Channel broken = channel;
+            channel = null;
+            if (broken != null) broken.close();
+            next();
+        }
     }
 
     /** Per-stream state, touched only on the stream's own event loop. */
@@ -148,17 +234,10 @@ public final class StreamsBench {
      * write, so a read is an event unless the client fell behind, when the events in one read arrived together).
      */
     private static final class StreamReader extends ChannelInboundHandlerAdapter {
-        private static final int STATUS = 0, HEADERS = 1, SIZE = 2, DATA = 3, TRAILER = 4, DONE = 5;
         private final Stream s;
         private final Hold hold;
-        private int state = STATUS;
-        private int statusCode;
-        private int statusDigits = -1;
-        private int headerEnd; // how much of CRLF CRLF has been seen
-        private long remaining; // bytes left of the current chunk, its CRLF included
-        private boolean sizeSeen;
-        private boolean inExtension;
-        private int lineEnd;
+        private final ChunkedResponse response = new ChunkedResponse();
+        private boolean over;
 
         StreamReader(Stream s, Hold hold) {
             this.s = s;
@@ -169,7 +248,7 @@ public final class StreamsBench {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
             try {
-                if (state != DONE && parse(in)) {
+                if (!over && response.parse(in)) {
                     long now = System.nanoTime();
                     if (s.firstAt == 0) s.firstAt = now;
                     else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
@@ -179,14 +258,78 @@ public final class StreamsBench {
             } finally {
                 in.release();
             }
-            if (state == DONE) {
+            if (over) return;
+            if (response.status() > 0 && response.status() != 200) {
+                hold.failed("HTTP " + response.status());
+                over = true;
+            } else if (response.done()) {
                 hold.ended();
-                state = DONE + 1; // counted once; the connection stays open until the end, as a pooled one would
+                over = true; // counted once; the connection stays open until the end, as a pooled one would
             }
         }
 
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!over) hold.broke("connection closed before the end of the response");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!over) hold.broke(cause.toString());
+            over = true;
+            ctx.close();
+        }
+    }
+
+    /**
+     * An HTTP/1.1 response skimmed as its bytes arrive: the status code, the end of the headers, then the chunk sizes
+     * and the last chunk (or the {@code content-length}, for a body sent whole, as a bare hop relays FixedUpstream's
+     * stream), enough to know which bytes are body and where the response ends. Parsing stops at a status other than
+     * 200 ({@link #status()} tells). {@link #reset()} readies it for the next response on the connection.
+     */
+    private static final class ChunkedResponse {
+        private static final int STATUS = 0, HEADERS = 1, SIZE = 2, DATA = 3, TRAILER = 4, WHOLE = 5, DONE = 6, REFUSED = 7;
+        private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+        private int state;
+        private int statusCode;
+        private int statusDigits;
+        private int headerEnd; // how much of CRLF CRLF has been seen
+        private long remaining; // bytes left of the current chunk, its CRLF included
+        private boolean sizeSeen;
+        private boolean inExtension;
+        private int lineEnd;
+        private int headerNameAt; // how much of the current header line matched "content-length:", -1 once it did not
+        private long contentLength;
+
+        ChunkedResponse() {
+            reset();
+        }
+
+        void reset() {
+            state = STATUS;
+            statusCode = 0;
+            statusDigits = -1;
+            headerEnd = 0;
+            remaining = 0;
+            sizeSeen = false;
+            inExtension = false;
+            lineEnd = 0;
+            headerNameAt = 0;
+            contentLength = -1;
+        }
+
+        /** The status code once its three digits were read, else 0. */
+        int status() {
+            return statusDigits == 3 ? statusCode : 0;
+        }
+
+        /** True after the last chunk's empty line, or a refused status. */
+        boolean done() {
+            return state >= DONE;
+        }
+
         /** Reads through the bytes; true when some of them were body (chunk data) bytes. */
-        private boolean parse(ByteBuf in) {
+        boolean parse(ByteBuf in) {
             boolean body = false;
             int i = in.readerIndex(), end = in.writerIndex();
             while (i < end && state < DONE) {
@@ -197,21 +340,31 @@ public final class StreamsBench {
                             if (b == ' ') statusDigits = 0;
                         } else if (statusDigits < 3) {
                             statusCode = statusCode * 10 + (b - '0');
-                            if (++statusDigits == 3) {
-                                if (statusCode != 200) {
-                                    hold.failed("HTTP " + statusCode);
-                                    state = DONE + 1;
-                                    return false;
-                                }
-                                state = HEADERS;
-                            }
+                            if (++statusDigits == 3) state = statusCode == 200 ? HEADERS : REFUSED;
                         }
                     }
                     case HEADERS -> {
                         byte b = in.getByte(i++);
                         headerEnd = (b == '\r' && (headerEnd & 1) == 0) || (b == '\n' && (headerEnd & 1) == 1) ? headerEnd + 1
                                 : b == '\r' ? 1 : 0;
-                        if (headerEnd == 4) state = SIZE;
+                        if (b == '\n') {
+                            headerNameAt = 0;
+                        } else if (headerNameAt == CONTENT_LENGTH.length) {
+                            if (b >= '0' && b <= '9') contentLength = Math.max(contentLength, 0) * 10 + (b - '0');
+                        } else if (headerNameAt >= 0 && b != '\r') {
+                            headerNameAt = Character.toLowerCase(b) == CONTENT_LENGTH[headerNameAt] ? headerNameAt + 1 : -1;
+                        }
+                        if (headerEnd == 4) {
+                            remaining = Math.max(contentLength, 0);
+                            state = contentLength < 0 ? SIZE : contentLength == 0 ? DONE : WHOLE;
+                        }
+                    }
+                    case WHOLE -> {
+                        int n = (int) Math.min(remaining, end - i);
+                        body = true;
+                        i += n;
+                        remaining -= n;
+                        if (remaining == 0) state = DONE;
                     }
                     case SIZE, TRAILER -> {
                         byte b = in.getByte(i++);
@@ -248,18 +401,6 @@ public final class StreamsBench {
                 }
             }
             return body;
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (state < DONE) hold.broke("connection closed before the end of the response");
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (state < DONE) hold.broke(cause.toString());
-            state = DONE + 1;
-            ctx.close();
         }
     }
 
@@ -309,10 +450,7 @@ public final class StreamsBench {
 
     private static void holdOn(EventLoopGroup group, NettyTransport t, URI url, String key, int streams, int rampPerSecond, int maxSeconds)
             throws Exception {
-        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-        ByteBuf request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(("POST " + url.getRawPath() + " HTTP/1.1\r\n"
-                + "Content-Type: application/json\r\nAuthorization: Bearer " + key + "\r\ncontent-length: " + body.length
-                + "\r\nhost: " + url.getHost() + ":" + url.getPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)).writeBytes(body));
+        ByteBuf request = request(url, key, BODY);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(t.channel).option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000).remoteAddress(url.getHost(), url.getPort());
         Stream[] all = new Stream[streams];

@@ -35,11 +35,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A deployment with {@code http2: true} is called over HTTP/2 (h2c with prior knowledge to an http:// base URL): the
  * answers are the same as over HTTP/1.1, concurrent calls share connections, and a client that goes away resets only
- * its upstream stream.
+ * its upstream stream. Over both, a stream's headers and first event reach the client as soon as the upstream sent them.
  */
 class OpenAiProviderHttp2Test {
     private static final String H2_MODEL = "h2-model";
@@ -123,6 +125,38 @@ class OpenAiProviderHttp2Test {
         assertThat(chunks).allSatisfy(ch -> assertThat(ch.model()).isEqualTo(H2_MODEL));
         assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens()).isEqualTo(3);
         assertThat(upstream.onlyRequest().version()).isEqualTo(HttpVersion.HTTP_2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {H1_MODEL, H2_MODEL})
+    void theFirstEventReachesTheClientBeforeTheUpstreamSendsTheNext(String model) throws IOException {
+        List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
+        StringBuilder rest = new StringBuilder();
+        for (String e : events.subList(1, events.size())) rest.append(e).append("\n\n");
+        CompletableFuture<Void> firstEventSeen = new CompletableFuture<>();
+        upstream.then(Reply.sse().raw(events.get(0) + "\n\n").waitFor(firstEventSeen).raw(rest.toString()).build());
+
+        try (Socket socket = new Socket("127.0.0.1", gw.port())) {
+            socket.setSoTimeout(20_000); // a held-back first event fails the read, not the build's timeout
+            byte[] body = chatBody(model, true, null).getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("data: "));
+            assertThat(line).as("the first event, while the upstream holds the rest").contains("\"role\":\"assistant\"").doesNotContain("Hello");
+            firstEventSeen.complete(null);
+            StringBuilder after = new StringBuilder();
+            while ((line = in.readLine()) != null && !line.equals("data: [DONE]")) after.append(line).append('\n');
+            assertThat(line).isEqualTo("data: [DONE]");
+            assertThat(after.toString()).contains("\"Hello\"").contains("\" there!\"");
+        }
     }
 
     @Test
