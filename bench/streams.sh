@@ -15,7 +15,8 @@
 #      auth, parsing or accounting; the floor for one JVM hop on this machine, as in bench/run.sh.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
-# STREAMS_TTFT_COUNT (200), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
+# STREAMS_TTFT_COUNT (200), STREAMS_WARM_COUNT (20000: one-token streams one at a time through each hop before anything
+# is measured), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
 # STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
 # STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring (the default), epoll or nio,
@@ -34,6 +35,7 @@ RAMP=${STREAMS_RAMP:-500}
 INTERVAL=${STREAMS_INTERVAL_MS:-150}
 SECS=${STREAMS_SECONDS:-30}
 TTFT_N=${STREAMS_TTFT_COUNT:-200}
+WARM_N=${STREAMS_WARM_COUNT:-20000}
 HTTP2=${STREAMS_HTTP2:-1}
 BARE=${STREAMS_BARE:-1}
 # the bare hop runs on the gateway's transport (BareProxy knows auto, io_uring and epoll)
@@ -150,10 +152,12 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-say "warming Tokengate's streaming path (2,000 one-token streams one at a time)"
-sb ttft "$GW" "$user_key" 2000 >/dev/null
+# the JIT needs many calls: at 2,000 warm-up streams the gateway's request path was still largely uncompiled and TTFT
+# read +0.6 ms more than after 20,000 (docs/PERFORMANCE.md, "Session 10: time to first token")
+say "warming Tokengate's streaming path ($WARM_N one-token streams one at a time)"
+sb ttft "$GW" "$user_key" "$WARM_N" >/dev/null
 BARE_URL="http://127.0.0.1:${BARE_PORT:-0}/v1/chat/completions"
-[ "$BARE" = 1 ] && { say "warming the bare hop the same way"; sb ttft "$BARE_URL" sk-bench-upstream 2000 >/dev/null; }
+[ "$BARE" = 1 ] && { say "warming the bare hop the same way"; sb ttft "$BARE_URL" sk-bench-upstream "$WARM_N" >/dev/null; }
 d50=(); g50=(); d99=(); g99=()
 for r in 1 2 3; do
   out=$(sb ttft "$DIRECT" sk-bench-upstream "$TTFT_N" | grep '^STREAMS'); d50+=("$(field ttft_p50_us "$out")"); d99+=("$(field ttft_p99_us "$out")")
