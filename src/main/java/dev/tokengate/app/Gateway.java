@@ -64,10 +64,12 @@ public final class Gateway implements AutoCloseable {
     private final String storageName;
     private final String transportName;
     private final HttpApi.Deps deps;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closed;
 
     private Gateway(Vertx vertx, Storage storage, JobEngine engine, AccountingSetup accounting, Tracing tracing, int port,
-                    String adminKey, boolean adminKeyCreated, HttpApi.Deps deps, String transportName) {
+                    String adminKey, boolean adminKeyCreated, HttpApi.Deps deps, String transportName,
+                    java.util.concurrent.atomic.AtomicBoolean closed) {
+        this.closed = closed;
         this.vertx = vertx;
         this.tracing = tracing;
         this.deps = deps;
@@ -103,6 +105,8 @@ public final class Gateway implements AutoCloseable {
         });
         io.vertx.core.transport.Transport transport = NetTransport.choose(config.server().transport());
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).withTransport(transport).build();
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        EventLoopWatch loopWatch = EventLoopWatch.start(vertx, closed::get);
         Storage storage = null;
         AccountingSetup accounting = null;
         Tracing tracing = Tracing.OFF;
@@ -148,7 +152,7 @@ public final class Gateway implements AutoCloseable {
                     metrics, s::reachable, clock.instant().getEpochSecond(), jobs, storage.accounts, batches, batchFactory,
                     media, new ImageVault(clock), attempts.health(), accounting.balances(), files, openAiBatches,
                     new ResponseService(vertx, storage.responses, clock, ResponseIds.random()),
-                    new AnthropicBatches(batches, batchFactory), caching, tracing);
+                    new AnthropicBatches(batches, batchFactory), caching, tracing, loopWatch::allRunning);
             engine.start(storage.soleInstance());
             batches.start();
             jobCallbacks.resumePending();
@@ -156,7 +160,7 @@ public final class Gateway implements AutoCloseable {
             // after the servers: on two cores it would take CPU from their start-up, and /ready needs no tokenizer
             warmUp();
             return new Gateway(vertx, storage, engine, accounting, tracing, port, admin.key(), admin.created(), deps,
-                    NetTransport.describe(transport));
+                    NetTransport.describe(transport), closed);
         } catch (RuntimeException e) {
             tracing.close();
             if (accounting != null) accounting.close();

@@ -45,11 +45,14 @@ public final class HttpApi {
                        JobService jobs, AccountStore accountStore, BatchService batches, BatchFactory batchFactory,
                        MediaService media, ImageVault images, DeploymentHealth health, Balances balances,
                        FileService files, OpenAiBatches openAiBatches, ResponseService responses,
-                       AnthropicBatches anthropicBatches, ResponseCaching caching, Tracing tracing) {}
+                       AnthropicBatches anthropicBatches, ResponseCaching caching, Tracing tracing,
+                       BooleanSupplier eventLoopsRunning) {}
 
     /** The request id's header, the client's or ours; Anthropic's clients read theirs from {@code request-id}. */
     static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("X-Request-Id");
     private static final CharSequence ANTHROPIC_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("request-id");
+
+    private static final String EVENT_LOOP_STOPPED = "event loop stopped";
 
     private HttpApi() {}
 
@@ -68,11 +71,21 @@ public final class HttpApi {
             ctx.next();
         });
 
-        router.get("/health").handler(ctx -> Responses.json(ctx, 200, Json.object().put("status", "ok")));
-        router.get("/ready").handler(ctx -> vertx.executeBlocking(d.storageReachable()::getAsBoolean, false).onComplete(ar -> {
-            boolean ok = ar.succeeded() && ar.result();
-            Responses.json(ctx, ok ? 200 : 503, Json.object().put("status", ok ? "ready" : "storage unreachable"));
-        }));
+        // a stopped event loop leaves its connections unserved: the process must be replaced (ARCHITECTURE.md, "Event loops")
+        router.get("/health").handler(ctx -> {
+            boolean ok = d.eventLoopsRunning().getAsBoolean();
+            Responses.json(ctx, ok ? 200 : 503, Json.object().put("status", ok ? "ok" : EVENT_LOOP_STOPPED));
+        });
+        router.get("/ready").handler(ctx -> {
+            if (!d.eventLoopsRunning().getAsBoolean()) {
+                Responses.json(ctx, 503, Json.object().put("status", EVENT_LOOP_STOPPED));
+                return;
+            }
+            vertx.executeBlocking(d.storageReachable()::getAsBoolean, false).onComplete(ar -> {
+                boolean ok = ar.succeeded() && ar.result();
+                Responses.json(ctx, ok ? 200 : 503, Json.object().put("status", ok ? "ready" : "storage unreachable"));
+            });
+        });
         ApiDocsRoutes.mount(router);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(d.metrics().scrape()));
