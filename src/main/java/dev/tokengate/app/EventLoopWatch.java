@@ -3,6 +3,10 @@ package dev.tokengate.app;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -17,9 +21,9 @@ import org.slf4j.LoggerFactory;
 final class EventLoopWatch {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoopWatch.class);
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final BooleanSupplier closing;
-    private final java.util.List<EventExecutor> loops = new java.util.ArrayList<>();
+    private final List<EventExecutor> loops = new ArrayList<>();
 
     private EventLoopWatch(BooleanSupplier closing) {
         this.closing = closing;
