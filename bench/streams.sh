@@ -14,6 +14,8 @@
 #      a bare Vert.x hop on the gateway's transport, to the upstream over the same protocol (h2c or HTTP/1.1), with no
 #      auth, parsing or accounting; the floor for one JVM hop on this machine, as in bench/run.sh.
 # Stops by itself (each level is bounded: ramp time + stream time + 60 s) and stops everything it started.
+# The gateway runs on TOKENGATE_TRANSPORT (auto: io_uring); for 10,000 streams on 2 cores set it to epoll, as the docs
+# tell deployments to: on io_uring the gateway, and the bare hop, fall behind there (docs/PERFORMANCE.md, "Session 10").
 # Knobs: STREAMS_LEVELS ("1000 5000 10000"), STREAMS_RAMP (500/s), STREAMS_INTERVAL_MS (150), STREAMS_SECONDS (30),
 # STREAMS_TTFT_COUNT (200), STREAMS_WARM_COUNT (20000: one-token streams one at a time through each hop before anything
 # is measured), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
