@@ -1,6 +1,7 @@
 package dev.tokengate.provider;
 
 import static dev.tokengate.support.Clients.chatBody;
+import static dev.tokengate.support.Clients.postChatOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokengate.support.FakeUpstream;
@@ -10,10 +11,7 @@ import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +55,7 @@ class OpenAiProviderCancellationTest {
 
         try (Socket socket = new Socket("127.0.0.1", gw.port())) {
             socket.setSoTimeout(20_000);
-            byte[] body = chatBody(MODEL, true, null).getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in = postChatOn(socket, key, chatBody(MODEL, true, null));
             String line;
             do {
                 line = in.readLine();
