@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices an event loop that stops while the gateway runs. An Error escaping Netty's run loop (io_uring out of direct
  * memory did, PERFORMANCE.md "Session 10") ends the loop's thread: its connections are never read again and Netty only
- * warns. The watch logs an ERROR naming the loop and the cause and turns {@link #allRunning()} false, which /health and
- * /ready answer with 503 so a supervisor or load balancer replaces the process (ARCHITECTURE.md, "Event loops").
+ * warns. The watch logs an ERROR naming the loop and the cause; {@link #allRunning()} is then false (a stopped loop
+ * counts as shutting down for good), which /health and /ready answer with 503 so a supervisor or load balancer
+ * replaces the process (ARCHITECTURE.md, "Event loops").
  */
 final class EventLoopWatch {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoopWatch.class);
-    private final AtomicBoolean stopped = new AtomicBoolean();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final BooleanSupplier closing;
     private final List<EventExecutor> loops = new ArrayList<>();
@@ -39,9 +38,8 @@ final class EventLoopWatch {
         return watch;
     }
 
-    /** Asks the loops themselves too: their termination is announced on another thread, a moment later. */
+    /** Asks the loops themselves: their termination, which the log reports, is announced on another thread a moment later. */
     boolean allRunning() {
-        if (stopped.get()) return false;
         for (EventExecutor loop : loops) if (loop.isShuttingDown()) return false;
         return true;
     }
@@ -63,7 +61,6 @@ final class EventLoopWatch {
 
     private void died(String loop, Throwable cause) {
         if (closing.getAsBoolean()) return;
-        stopped.set(true);
         boolean first = reported.add(loop);
         if (cause != null) {
             LOG.error("event loop {} died: its connections are no longer served; /health and /ready now answer 503", loop, cause);
