@@ -154,8 +154,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.* $1=\([0-9-]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# the JIT needs many calls: at 2,000 warm-up streams the gateway's request path was still largely uncompiled and TTFT
-# read +0.6 ms more than after 20,000 (docs/PERFORMANCE.md, "Session 10: time to first token")
+# the JIT needs many calls: after 2,000 warm-up streams the gateway's request path was still largely uncompiled and the
+# added TTFT read +0.55 to +0.62 ms, after 20,000 +0.34 ms (docs/PERFORMANCE.md, "Session 10: time to first token")
 say "warming Tokengate's streaming path ($WARM_N one-token streams one at a time)"
 sb ttft "$GW" "$user_key" "$WARM_N" >/dev/null
 BARE_URL="http://127.0.0.1:${BARE_PORT:-0}/v1/chat/completions"
