@@ -28,11 +28,13 @@ public final class UpstreamClients {
     private final Family http1;
     private final Family http2;
     private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
+    private final int connectTimeoutMs;
 
     private record Target(String host, int port, boolean ssl, String uri) {}
 
     public UpstreamClients(Vertx vertx, GatewayConfig.Upstream limits) {
         this.vertx = vertx;
+        this.connectTimeoutMs = limits.connectTimeoutMs();
         // the same number of concurrent calls per loop either way: an HTTP/2 connection carries up to 100 of them (a
         // bigger HTTP/2 pool only opens more half-empty connections while a burst of calls waits for the first ones)
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(limits.maxConnections())
@@ -81,7 +83,11 @@ public final class UpstreamClients {
         }
     }
 
-    /** A POST to {@code url} (absolute), without parsing the URL again on every request. */
+    /**
+     * A POST to {@code url} (absolute), without parsing the URL again on every request. Getting its connection, a new
+     * one or a pooled one freed by another call when all {@code max_connections} are in use, may take at most the
+     * connect timeout: a call never waits in the pool's queue without end.
+     */
     public RequestOptions post(String url) {
         Target t = targets.get(url);
         if (t == null) {
@@ -95,6 +101,6 @@ public final class UpstreamClients {
             if (targets.size() < 10_000) targets.put(url, t);
         }
         return new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST).setHost(t.host()).setPort(t.port())
-                .setSsl(t.ssl()).setURI(t.uri());
+                .setSsl(t.ssl()).setURI(t.uri()).setConnectTimeout(connectTimeoutMs);
     }
 }

@@ -250,6 +250,11 @@ public final class UpstreamTransport {
         if (e instanceof ConnectException || (e.getCause() instanceof ConnectException)) {
             return new ApiException(ErrorKind.UNAVAILABLE, "Upstream " + d.id() + " is unreachable.", null, "upstream_unreachable");
         }
+        if (e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("getting a connection")) {
+            return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " gave no connection within"
+                    + " upstream.connect_timeout_ms: every connection to it is busy (upstream.max_connections) or it is"
+                    + " slow to accept.", null, "upstream_timeout");
+        }
         if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
             return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " timed out.", null, "upstream_timeout");
         }
