@@ -31,9 +31,13 @@ final class EventLoopWatch {
     /** @param closing true once the gateway closes, when loops end on purpose */
     static EventLoopWatch start(Vertx vertx, BooleanSupplier closing) {
         EventLoopWatch watch = new EventLoopWatch(closing);
-        for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            watch.loops.add(loop);
-            watch.watch(loop);
+        VertxInternal internal = (VertxInternal) vertx;
+        // the acceptor's loop too: without it no new connection is taken, while kept-alive ones still ask /health
+        for (var group : List.of(internal.nettyEventLoopGroup(), internal.acceptorEventLoopGroup())) {
+            for (EventExecutor loop : group) {
+                watch.loops.add(loop);
+                watch.watch(loop);
+            }
         }
         return watch;
     }

@@ -50,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The composition root: builds every component from the configuration and starts the HTTP servers. No logic. */
 public final class Gateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
     /** The file in the data dir that holds the admin key when TOKENGATE_ADMIN_KEY is unset. */
     public static final String ADMIN_KEY_FILE = AdminKeyFile.NAME;
 
@@ -220,6 +221,23 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** How long closing waits for Vert.x: a stopped event loop never finishes its part (its connections, a server). */
+    private static final long VERTX_CLOSE_SECONDS = 10;
+
+    /** Closes Vert.x, waiting a bounded time, so that the ledger is written and storage closed whatever the loops do. */
+    private void closeVertx() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(VERTX_CLOSE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.error("Vert.x did not close within {} s (a stopped event loop?); writing the ledger and closing storage anyway",
+                    VERTX_CLOSE_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("closing Vert.x failed: {}", e.getCause().toString());
+        }
+    }
+
     private static <T> T await(Future<T> f) {
         try {
             return f.toCompletionStage().toCompletableFuture().get();
@@ -258,7 +276,7 @@ public final class Gateway implements AutoCloseable {
         engine.stop();
         // its sweep timer would otherwise fire while Vert.x closes and hand work to a worker pool that is shutting down
         deps.batches().stop();
-        await(vertx.close());
+        closeVertx();
         accounting.close();
         storage.close();
         // last, so the spans of everything that ended while closing are exported too

@@ -37,6 +37,38 @@ class StoppedEventLoopTest {
         }
     }
 
+    @Test
+    void aStoppedAcceptorLoopTurnsHealthTo503OnConnectionsStillOpen() throws Exception {
+        try (TestGateway gw = TestGateway.start(Map.of("server.event_loops", "2"));
+             Socket kept = new Socket("127.0.0.1", gw.port())) {
+            kept.setSoTimeout(10_000);
+            assertThat(answerOn(kept, "/health")).startsWith("HTTP/1.1 200");
+
+            EventExecutor acceptor = ((VertxInternal) gw.gateway().vertx()).acceptorEventLoopGroup().next();
+            acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            assertThat(acceptor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(answerOn(kept, "/health")).startsWith("HTTP/1.1 503").contains("event loop stopped");
+        }
+    }
+
+    /** One kept-alive request's answer, headers and body (the body is small JSON with a Content-Length). */
+    private static String answerOn(Socket s, String path) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        var in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new IOException("closed before the headers ended: " + head);
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (!m.find()) throw new IOException("no Content-Length: " + head);
+        return head + new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.US_ASCII);
+    }
+
     /**
      * The answer on a new connection; connections handed to the stopped loop are closed unanswered, so it tries again,
      * and the acceptor's round robin hands the next one to the loop still running.
