@@ -1,0 +1,190 @@
+package dev.tokengate.provider;
+
+import static dev.tokengate.support.Clients.chatBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokengate.support.FloodingUpstream;
+import dev.tokengate.support.TestGateway;
+import dev.tokengate.support.UpstreamModels;
+import dev.tokengate.tokens.Tokenizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A client that reads a stream slower than the upstream sends it holds the upstream back: the gateway stops reading
+ * the upstream while the client's write queue is full and goes on when it drains, so a slow or stalled client holds a
+ * bounded amount of memory. The upstream here writes as fast as the gateway takes its stream; the client opens the
+ * stream on a raw socket with a small receive buffer and does not read for a while.
+ */
+class SlowStreamClientTest {
+    private static final String HTTP1 = "flood-http1";
+    private static final String HTTP2 = "flood-http2";
+    private static final int CHUNKS = 20_000;
+    private static final int CHUNK_CHARS = 1_000;
+    // short, so an upstream held back for a slow client would be cut if the guard counted that as silence
+    private static final int IDLE_TIMEOUT_MS = 500;
+    @TempDir
+    static Path dir;
+    static FloodingUpstream upstream;
+    static TestGateway gw;
+    String key;
+
+    @BeforeAll
+    static void start() {
+        upstream = FloodingUpstream.start(CHUNKS, CHUNK_CHARS);
+        gw = TestGateway.start(new UpstreamModels().model(HTTP1, upstream.baseUrl()).http2Model(HTTP2, upstream.baseUrl()).writeTo(dir),
+                Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)), UpstreamModels.ENV);
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void freshUserAndUpstream() {
+        upstream.reset();
+        key = gw.createUserKey("slow-reader", "user_pro");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {HTTP1, HTTP2})
+    void aClientThatStopsReadingHoldsTheUpstreamBackThenGetsEveryChunkInOrderAndIsChargedAsAFastClient(String model)
+            throws Exception {
+        String fast = readAll(model);
+        assertThat(FloodingUpstream.markers(fast)).containsExactlyElementsOf(IntStream.range(0, CHUNKS).boxed().toList());
+        JsonNode fastRecord = awaitUsageRecord(1);
+        upstream.reset();
+
+        String slow;
+        try (Socket socket = slowClient()) {
+            send(socket, model);
+            FloodingUpstream.Flow flow = awaitStall();
+            assertThat(flow.waitingForDrain()).as("the upstream waits for the gateway to take more").isTrue();
+            // what it wrote sits in the sockets' kernel buffers (a few MB on loopback) and the small queues between them
+            assertThat(flow.written()).as("chunks the upstream could write while the client did not read").isLessThan(CHUNKS / 2);
+            Thread.sleep(2L * IDLE_TIMEOUT_MS);
+            assertThat(flow.written()).as("still held back").isLessThan(CHUNKS / 2);
+            slow = readToEnd(socket.getInputStream());
+            assertThat(flow.finished()).as("the stream was not cut by the idle timeout while held back").isTrue();
+        }
+
+        assertThat(FloodingUpstream.markers(slow)).containsExactlyElementsOf(IntStream.range(0, CHUNKS).boxed().toList());
+        assertThat(slow).endsWith("data: [DONE]\n\n\r\n0\r\n\r\n");
+        JsonNode slowRecord = awaitUsageRecord(2);
+        assertThat(slowRecord.path("status").asInt()).isEqualTo(200);
+        assertThat(slowRecord.path("completion_tokens").asInt()).isEqualTo(CHUNKS);
+        for (String field : List.of("status", "prompt_tokens", "completion_tokens", "charged_micros")) {
+            assertThat(slowRecord.path(field)).as(field).isEqualTo(fastRecord.path(field));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {HTTP1, HTTP2})
+    void aClientThatStopsReadingAndLeavesReleasesTheUpstreamAndIsChargedOnlyForWhatWasDelivered(String model)
+            throws Exception {
+        FloodingUpstream.Flow flow;
+        String received;
+        try (Socket socket = slowClient()) {
+            send(socket, model);
+            flow = awaitStall();
+            byte[] some = new byte[8 * 1024];
+            int n = socket.getInputStream().read(some);
+            received = new String(some, 0, Math.max(0, n), StandardCharsets.UTF_8);
+        }
+        flow.awaitAbandoned();
+        assertThat(flow.finished()).isFalse();
+
+        JsonNode record = awaitUsageRecord(1);
+        assertThat(record.path("status").asInt()).isEqualTo(499);
+        int billed = record.path("completion_tokens").asInt();
+        StringBuilder written = new StringBuilder();
+        for (int i = 0; i < flow.written(); i++) written.append(upstream.content(i));
+        StringBuilder seen = new StringBuilder();
+        for (int i : FloodingUpstream.markers(received)) seen.append(upstream.content(i));
+        assertThat(billed).as("at least what the client read, at most what the upstream sent")
+                .isBetween(Tokenizer.count(seen.toString()) - 1, Tokenizer.count(written.toString()) + 1);
+    }
+
+    private Socket slowClient() throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4 * 1024);
+        socket.setSoTimeout(10_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", gw.port()));
+        return socket;
+    }
+
+    private void send(Socket socket, String model) throws IOException {
+        byte[] body = chatBody(model, true, "\"stream_options\":{\"include_usage\":true}").getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+    }
+
+    private String readAll(String model) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gw.port())) {
+            socket.setSoTimeout(10_000);
+            send(socket, model);
+            return readToEnd(socket.getInputStream());
+        }
+    }
+
+    /** The raw response up to the end of its chunked body. */
+    private static String readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        String tail = "";
+        while (!tail.endsWith("\r\n0\r\n\r\n")) {
+            int n = in.read(buf);
+            if (n < 0) break;
+            all.write(buf, 0, n);
+            String last = new String(buf, Math.max(0, n - 16), Math.min(n, 16), StandardCharsets.US_ASCII);
+            tail = (tail + last).substring(Math.max(0, tail.length() + last.length() - 16));
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the upstream's one stream has written nothing more for a while: the gateway holds it back. */
+    private static FloodingUpstream.Flow awaitStall() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            if (upstream.flows().size() != 1) continue;
+            FloodingUpstream.Flow flow = upstream.onlyFlow();
+            if (flow.written() == last) return flow;
+            last = flow.written();
+        }
+        throw new AssertionError("the upstream never stopped writing; it wrote " + last + " of " + CHUNKS + " chunks");
+    }
+
+    /** The newest of the user's usage records once there are {@code n}: settlement follows the stream's end. */
+    private JsonNode awaitUsageRecord(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<JsonNode> rows = gw.get("/v1/usage", key).json().path("data").valueStream().toList();
+            if (rows.size() >= n) return rows.get(0);
+            Thread.sleep(20);
+        }
+        throw new AssertionError("fewer than " + n + " usage records within 10 s");
+    }
+}
