@@ -15,26 +15,29 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client that reads a stream slower than the upstream sends it holds the upstream back: the gateway stops reading
  * the upstream while the client's write queue is full and goes on when it drains, so a slow or stalled client holds a
- * bounded amount of memory. The upstream here writes as fast as the gateway takes its stream; the client opens the
- * stream on a raw socket with a small receive buffer and does not read for a while.
+ * bounded amount of memory. The upstream here writes as fast as the gateway takes its stream (OpenAI-compatible over
+ * HTTP/1.1 and HTTP/2, Anthropic); the client opens the stream on a raw socket with a small receive buffer and does not
+ * read for a while.
  */
 class SlowStreamClientTest {
     private static final String HTTP1 = "flood-http1";
     private static final String HTTP2 = "flood-http2";
+    private static final String ANTHROPIC = "flood-anthropic";
     private static final int CHUNKS = 20_000;
     private static final int CHUNK_CHARS = 1_000;
     // short, so an upstream held back for a slow client would be cut if the guard counted that as silence
@@ -46,9 +49,24 @@ class SlowStreamClientTest {
     String key;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         upstream = FloodingUpstream.start(CHUNKS, CHUNK_CHARS);
-        gw = TestGateway.start(new UpstreamModels().model(HTTP1, upstream.baseUrl()).http2Model(HTTP2, upstream.baseUrl()).writeTo(dir),
+        String models = """
+                models:
+                  - name: %2$s
+                    owned_by: test
+                    deployments:
+                      - {provider: openai, base_url: "%1$s", upstream_model: real-model, api_key_env: UP_KEY, price: {input_per_m: 1.00, output_per_m: 2.00}}
+                  - name: %3$s
+                    owned_by: test
+                    deployments:
+                      - {provider: openai, http2: true, base_url: "%1$s", upstream_model: real-model, api_key_env: UP_KEY, price: {input_per_m: 1.00, output_per_m: 2.00}}
+                  - name: %4$s
+                    owned_by: test
+                    deployments:
+                      - {provider: anthropic, base_url: "%1$s", upstream_model: claude-flood, api_key_env: UP_KEY, price: {input_per_m: 1.00, output_per_m: 2.00}}
+                """.formatted(upstream.baseUrl(), HTTP1, HTTP2, ANTHROPIC);
+        gw = TestGateway.start(Files.writeString(dir.resolve("flood.yaml"), models),
                 Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)), UpstreamModels.ENV);
     }
 
@@ -65,11 +83,11 @@ class SlowStreamClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {HTTP1, HTTP2})
+    @ValueSource(strings = {HTTP1, HTTP2, ANTHROPIC})
     void aClientThatStopsReadingHoldsTheUpstreamBackThenGetsEveryChunkInOrderAndIsChargedAsAFastClient(String model)
             throws Exception {
         String fast = readAll(model);
-        assertThat(FloodingUpstream.markers(fast)).containsExactlyElementsOf(IntStream.range(0, CHUNKS).boxed().toList());
+        assertEveryChunkInOrder(fast, true);
         JsonNode fastRecord = awaitUsageRecord(1);
         upstream.reset();
 
@@ -86,7 +104,7 @@ class SlowStreamClientTest {
             assertThat(flow.finished()).as("the stream was not cut by the idle timeout while held back").isTrue();
         }
 
-        assertThat(FloodingUpstream.markers(slow)).containsExactlyElementsOf(IntStream.range(0, CHUNKS).boxed().toList());
+        assertEveryChunkInOrder(slow, true);
         assertThat(slow).endsWith("data: [DONE]\n\n\r\n0\r\n\r\n");
         JsonNode slowRecord = awaitUsageRecord(2);
         assertThat(slowRecord.path("status").asInt()).isEqualTo(200);
@@ -96,8 +114,27 @@ class SlowStreamClientTest {
         }
     }
 
+    /** The Anthropic and Responses APIs write their own events, each on the same bounded client queue. */
     @ParameterizedTest
-    @ValueSource(strings = {HTTP1, HTTP2})
+    @CsvSource(delimiter = '|', value = {
+            "/v1/messages | {\"model\":\"flood-http1\",\"max_tokens\":32000,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]} | event: message_stop",
+            "/v1/responses | {\"model\":\"flood-http1\",\"stream\":true,\"input\":\"Say hello\"} | event: response.completed"})
+    void aClientOfAnotherApiThatStopsReadingHoldsTheUpstreamBackThenGetsEveryChunkInOrder(String path, String body,
+                                                                                     String lastEvent) throws Exception {
+        try (Socket socket = slowClient()) {
+            send(socket, path, body);
+            FloodingUpstream.Flow flow = awaitStall();
+            assertThat(flow.waitingForDrain()).as("the upstream waits for the gateway to take more").isTrue();
+            assertThat(flow.written()).isLessThan(CHUNKS / 2);
+            String slow = readToEnd(socket.getInputStream());
+            // the Responses API repeats the whole text in its closing events, after the deltas
+            assertEveryChunkInOrder(slow, false);
+            assertThat(slow).contains(lastEvent);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {HTTP1, HTTP2, ANTHROPIC})
     void aClientThatStopsReadingAndLeavesReleasesTheUpstreamAndIsChargedOnlyForWhatWasDelivered(String model)
             throws Exception {
         FloodingUpstream.Flow flow;
@@ -123,6 +160,16 @@ class SlowStreamClientTest {
                 .isBetween(Tokenizer.count(seen.toString()) - 1, Tokenizer.count(written.toString()) + 1);
     }
 
+    /** The stream's deltas carry chunks 0 to {@code CHUNKS - 1}, each once, in order (checked without printing 20,000 numbers). */
+    private static void assertEveryChunkInOrder(String raw, boolean nothingAfter) {
+        List<Integer> markers = FloodingUpstream.markers(raw);
+        for (int i = 0; i < CHUNKS; i++) {
+            if (i >= markers.size()) throw new AssertionError("the stream ended after " + i + " of " + CHUNKS + " chunks");
+            if (markers.get(i) != i) throw new AssertionError("chunk " + markers.get(i) + " came where chunk " + i + " belongs");
+        }
+        if (nothingAfter) assertThat(markers).hasSize(CHUNKS);
+    }
+
     private Socket slowClient() throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4 * 1024);
@@ -132,9 +179,13 @@ class SlowStreamClientTest {
     }
 
     private void send(Socket socket, String model) throws IOException {
-        byte[] body = chatBody(model, true, "\"stream_options\":{\"include_usage\":true}").getBytes(StandardCharsets.UTF_8);
+        send(socket, "/v1/chat/completions", chatBody(model, true, "\"stream_options\":{\"include_usage\":true}"));
+    }
+
+    private void send(Socket socket, String path, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();

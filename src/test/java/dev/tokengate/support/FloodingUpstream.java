@@ -16,11 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An OpenAI-compatible upstream (HTTP/1.1 and h2c with prior knowledge) that answers every chat request with a long
- * SSE stream written as fast as its caller takes it: it writes while its connection has room and waits for a drain when
- * it has none, as a real server under flow control does. Each content chunk starts with its number as a marker
- * ({@code <000042>}), so a reader can check it got every chunk in order; the usage chunk reports
- * {@value #PROMPT_TOKENS} prompt tokens and one completion token per chunk. Each stream's progress is recorded.
+ * An OpenAI-compatible and Anthropic-compatible upstream (HTTP/1.1 and h2c with prior knowledge) that answers every
+ * chat request ({@code /v1/chat/completions}) and every Messages request ({@code /v1/messages}) with a long SSE stream
+ * written as fast as its caller takes it: it writes while its connection has room and waits for a drain when it has
+ * none, as a real server under flow control does. Each content chunk starts with its number as a marker
+ * ({@code <000042>}), so a reader can check it got every chunk in order; the usage reports {@value #PROMPT_TOKENS}
+ * prompt tokens and one completion token per chunk. Each stream's progress is recorded.
  */
 public final class FloodingUpstream implements AutoCloseable {
     public static final int PROMPT_TOKENS = 11;
@@ -125,37 +126,84 @@ public final class FloodingUpstream implements AutoCloseable {
                 if (!resp.ended()) flow.abandoned.complete(null);
             });
             resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream");
-            pump(resp, flow);
+            pump(resp, flow, req.path().endsWith("/messages") ? new AnthropicEvents() : new OpenAiEvents());
         });
     }
 
-    private void pump(HttpServerResponse resp, Flow flow) {
+    private void pump(HttpServerResponse resp, Flow flow, Events events) {
+        if (flow.written() == 0) resp.write(events.start());
         while (flow.written() < chunks) {
             if (resp.closed() || flow.abandoned.isDone()) return;
-            resp.write(event(flow.written()));
+            resp.write(events.chunk(flow.written()));
             flow.written.incrementAndGet();
             if (resp.writeQueueFull()) {
                 flow.waitingForDrain = true;
                 resp.drainHandler(v -> {
                     resp.drainHandler(null);
                     flow.waitingForDrain = false;
-                    pump(resp, flow);
+                    pump(resp, flow, events);
                 });
                 return;
             }
         }
-        resp.write("data: {\"id\":\"chatcmpl-flood\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"real-model\","
-                + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + chunks
-                + ",\"total_tokens\":" + (PROMPT_TOKENS + chunks) + "}}\n\n");
-        resp.end("data: [DONE]\n\n");
+        resp.end(events.end());
         flow.finished.complete(null);
     }
 
-    private String event(int i) {
-        String finish = i == chunks - 1 ? "\"stop\"" : "null";
-        return "data: {\"id\":\"chatcmpl-flood\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"real-model\","
-                + "\"choices\":[{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":\""
-                + content(i) + "\"},\"finish_reason\":" + finish + "}]}\n\n";
+    /** One API's framing of the stream. */
+    private interface Events {
+        String start();
+
+        String chunk(int i);
+
+        String end();
+    }
+
+    private final class OpenAiEvents implements Events {
+        private static final String HEAD = "data: {\"id\":\"chatcmpl-flood\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                + "\"model\":\"real-model\",";
+
+        @Override
+        public String start() {
+            return HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n";
+        }
+
+        @Override
+        public String chunk(int i) {
+            return HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content(i) + "\"},\"finish_reason\":"
+                    + (i == chunks - 1 ? "\"stop\"" : "null") + "}]}\n\n";
+        }
+
+        @Override
+        public String end() {
+            return HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + chunks
+                    + ",\"total_tokens\":" + (PROMPT_TOKENS + chunks) + "}}\n\ndata: [DONE]\n\n";
+        }
+    }
+
+    private final class AnthropicEvents implements Events {
+        @Override
+        public String start() {
+            return "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_flood\",\"type\":\"message\","
+                    + "\"role\":\"assistant\",\"content\":[],\"model\":\"claude-flood\",\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":" + PROMPT_TOKENS + ",\"output_tokens\":1}}}\n\n"
+                    + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
+        }
+
+        @Override
+        public String chunk(int i) {
+            return "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + content(i) + "\"}}\n\n";
+        }
+
+        @Override
+        public String end() {
+            return "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + chunks + "}}\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        }
     }
 
     @Override
