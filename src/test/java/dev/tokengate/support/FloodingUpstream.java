@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,6 +127,9 @@ public final class FloodingUpstream implements AutoCloseable {
                 if (!resp.ended()) flow.abandoned.complete(null);
             });
             resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream");
+            // each HTTP/1.1 stream on a new connection: a kept-alive one would carry the receive buffer the kernel grew
+            // for an earlier stream, and with it how much a held-back stream can still write
+            if (req.version() != HttpVersion.HTTP_2) resp.putHeader("Connection", "close");
             pump(resp, flow, req.path().endsWith("/messages") ? new AnthropicEvents() : new OpenAiEvents());
         });
     }
