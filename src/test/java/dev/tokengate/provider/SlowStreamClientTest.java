@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,6 +44,8 @@ class SlowStreamClientTest {
     private static final int CHUNK_CHARS = 1_000;
     // short, so an upstream held back for a slow client would be cut if the guard counted that as silence
     private static final int IDLE_TIMEOUT_MS = 500;
+    // more than Vert.x's default HTTP/2 connection window (16 MB) holds of streams' default windows (1 MB each)
+    private static final int HELD_STREAMS = 18;
     @TempDir
     static Path dir;
     static FloodingUpstream upstream;
@@ -52,7 +55,12 @@ class SlowStreamClientTest {
     @BeforeAll
     static void start() throws IOException {
         upstream = FloodingUpstream.start(CHUNKS, CHUNK_CHARS);
-        String models = """
+        gw = TestGateway.start(Files.writeString(dir.resolve("flood.yaml"), models()),
+                Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)), UpstreamModels.ENV);
+    }
+
+    private static String models() {
+        return """
                 models:
                   - name: %2$s
                     owned_by: test
@@ -67,8 +75,6 @@ class SlowStreamClientTest {
                     deployments:
                       - {provider: anthropic, base_url: "%1$s", upstream_model: claude-flood, api_key_env: UP_KEY, price: {input_per_m: 1.00, output_per_m: 2.00}}
                 """.formatted(upstream.baseUrl(), HTTP1, HTTP2, ANTHROPIC);
-        gw = TestGateway.start(Files.writeString(dir.resolve("flood.yaml"), models),
-                Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)), UpstreamModels.ENV);
     }
 
     @AfterAll
@@ -161,6 +167,42 @@ class SlowStreamClientTest {
                 .isBetween(Tokenizer.count(seen.toString()) - 1, Tokenizer.count(written.toString()) + 1);
     }
 
+    /**
+     * Streams held back for their clients keep their unread data inside the upstream connection's flow-control window,
+     * so that window must leave room for the other streams multiplexed on the connection. One event loop and one
+     * upstream connection here, so every stream shares it.
+     */
+    @Test
+    void streamsHeldBackForSlowClientsLeaveTheOtherStreamsOnTheirUpstreamConnectionFlowing() throws Exception {
+        try (TestGateway one = TestGateway.start(Files.writeString(dir.resolve("flood-one.yaml"), models()),
+                Map.of("upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS), "server.event_loops", "1",
+                        "upstream.max_connections", "100"), UpstreamModels.ENV)) {
+            String oneKey = one.createUserKey("slow-readers", "user_pro");
+            List<Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < HELD_STREAMS; i++) {
+                    Socket socket = slowClient(one);
+                    slow.add(socket);
+                    send(socket, oneKey, "/v1/chat/completions", chatBody(HTTP2, true, null));
+                }
+                awaitAllStalled(HELD_STREAMS);
+                assertThat(upstream.flows()).extracting(FloodingUpstream.Flow::clientPort).as("one upstream connection").containsOnly(
+                        upstream.flows().get(0).clientPort());
+
+                String fast;
+                try (Socket socket = new Socket("127.0.0.1", one.port())) {
+                    socket.setSoTimeout(10_000);
+                    send(socket, oneKey, "/v1/chat/completions", chatBody(HTTP2, true, null));
+                    fast = readToEnd(socket.getInputStream());
+                }
+                assertEveryChunkInOrder(fast, true);
+                assertThat(fast).endsWith("data: [DONE]\n\n\r\n0\r\n\r\n");
+            } finally {
+                for (Socket socket : slow) socket.close();
+            }
+        }
+    }
+
     /** The stream's deltas carry chunks 0 to {@code CHUNKS - 1}, each once, in order (checked without printing 20,000 numbers). */
     private static void assertEveryChunkInOrder(String raw, boolean nothingAfter) {
         List<Integer> markers = FloodingUpstream.markers(raw);
@@ -172,10 +214,14 @@ class SlowStreamClientTest {
     }
 
     private Socket slowClient() throws IOException {
+        return slowClient(gw);
+    }
+
+    private static Socket slowClient(TestGateway gateway) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4 * 1024);
         socket.setSoTimeout(10_000);
-        socket.connect(new InetSocketAddress("127.0.0.1", gw.port()));
+        socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
         return socket;
     }
 
@@ -184,6 +230,10 @@ class SlowStreamClientTest {
     }
 
     private void send(Socket socket, String path, String json) throws IOException {
+        send(socket, key, path, json);
+    }
+
+    private static void send(Socket socket, String key, String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
@@ -213,6 +263,22 @@ class SlowStreamClientTest {
             tail = (tail + last).substring(Math.max(0, tail.length() + last.length() - 16));
         }
         return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until each of the upstream's {@code n} streams waits for the gateway to take more, and stays so for a while. */
+    private static void awaitAllStalled(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<Integer> last = List.of();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            List<FloodingUpstream.Flow> flows = upstream.flows();
+            if (flows.size() != n || !flows.stream().allMatch(FloodingUpstream.Flow::waitingForDrain)) continue;
+            List<Integer> written = flows.stream().map(FloodingUpstream.Flow::written).toList();
+            if (written.equals(last)) return;
+            last = written;
+        }
+        throw new AssertionError("the upstream's " + n + " streams never all stopped: " + upstream.flows().size() + " streams, "
+                + upstream.flows().stream().map(FloodingUpstream.Flow::written).toList());
     }
 
     /** Waits until the upstream's one stream has written nothing more for a while: the gateway holds it back. */

@@ -38,10 +38,20 @@ public final class FloodingUpstream implements AutoCloseable {
 
     /** What one stream did: chunks written, whether it waits for the caller to drain, how it ended. */
     public static final class Flow {
+        private final int clientPort;
         private final AtomicInteger written = new AtomicInteger();
         private volatile boolean waitingForDrain;
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
         private final CompletableFuture<Void> abandoned = new CompletableFuture<>();
+
+        private Flow(int clientPort) {
+            this.clientPort = clientPort;
+        }
+
+        /** The caller's port: streams with the same one came on the same connection. */
+        public int clientPort() {
+            return clientPort;
+        }
 
         public int written() {
             return written.get();
@@ -117,7 +127,7 @@ public final class FloodingUpstream implements AutoCloseable {
 
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            Flow flow = new Flow();
+            Flow flow = new Flow(req.remoteAddress().port());
             flows.add(flow);
             HttpServerResponse resp = req.response();
             resp.closeHandler(v -> {
