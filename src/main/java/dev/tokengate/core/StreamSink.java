@@ -17,4 +17,21 @@ public interface StreamSink {
 
     /** Registers an action to run when the client goes away (for example, resetting the upstream request). */
     void whenCancelled(Runnable action);
+
+    /**
+     * True while the client's write queue is full: the provider should stop producing (pause its upstream) until
+     * {@link #whenWritable} calls it back. Sinks that write to no client are never full.
+     */
+    default boolean writeQueueFull() {
+        return false;
+    }
+
+    /**
+     * Runs {@code action} once the client's write queue has room again, at once when it has room now. One producer
+     * feeds a stream, so one action waits at a time. A client that goes away never drains: the action then does not
+     * run, and the producer learns of it through {@link #whenCancelled}.
+     */
+    default void whenWritable(Runnable action) {
+        action.run();
+    }
 }

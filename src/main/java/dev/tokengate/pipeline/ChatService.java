@@ -227,6 +227,16 @@ public final class ChatService {
             inner.whenCancelled(action);
         }
 
+        @Override
+        public boolean writeQueueFull() {
+            return inner.writeQueueFull();
+        }
+
+        @Override
+        public void whenWritable(Runnable action) {
+            inner.whenWritable(action);
+        }
+
         Usage usage() {
             return usage == null ? Usage.ZERO : usage;
         }

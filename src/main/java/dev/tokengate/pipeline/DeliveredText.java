@@ -74,4 +74,14 @@ final class DeliveredText implements StreamSink {
     public void whenCancelled(Runnable action) {
         client.whenCancelled(action);
     }
+
+    @Override
+    public boolean writeQueueFull() {
+        return client.writeQueueFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        client.whenWritable(action);
+    }
 }

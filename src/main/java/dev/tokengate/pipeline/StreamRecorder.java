@@ -83,6 +83,16 @@ final class StreamRecorder implements StreamSink {
         inner.whenCancelled(action);
     }
 
+    @Override
+    public boolean writeQueueFull() {
+        return inner.writeQueueFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        inner.whenWritable(action);
+    }
+
     ChatResponse response() {
         List<Choice> out = new ArrayList<>();
         choices.forEach((index, d) -> {

@@ -24,6 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UpstreamClients {
     static final int HTTP2_STREAMS_PER_CONNECTION = 100;
+    /**
+     * What an upstream may send on one HTTP/2 stream before the gateway has handed it on. A stream held back for its
+     * slow client ({@link ClientPace}) keeps that much unread, in its own window and in the connection's; so the
+     * connection's window is every stream's full one (Vert.x's defaults, 1 MB a stream and 16 MB a connection, let 16
+     * held streams stall the other 84), and 256 KB rather than 1 MB bounds what a held stream holds in the heap.
+     */
+    static final int HTTP2_STREAM_WINDOW_BYTES = 256 * 1024;
     private final Vertx vertx;
     private final Family http1;
     private final Family http2;
@@ -40,8 +47,15 @@ public final class UpstreamClients {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(limits.maxConnections())
                 .setHttp2MaxSize(Math.max(1, limits.maxConnections() / HTTP2_STREAMS_PER_CONNECTION)).setMaxWaitQueueSize(-1);
         this.http1 = new Family(base(limits), pool);
-        this.http2 = new Family(base(limits).setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(true)
-                .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION).setHttp2KeepAliveTimeout(60), pool);
+        this.http2 = new Family(http2(limits), pool);
+    }
+
+    private static HttpClientOptions http2(GatewayConfig.Upstream limits) {
+        HttpClientOptions o = base(limits).setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(true)
+                .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION).setHttp2KeepAliveTimeout(60)
+                .setHttp2ConnectionWindowSize(HTTP2_STREAMS_PER_CONNECTION * HTTP2_STREAM_WINDOW_BYTES);
+        o.getInitialSettings().setInitialWindowSize(HTTP2_STREAM_WINDOW_BYTES);
+        return o;
     }
 
     private static HttpClientOptions base(GatewayConfig.Upstream limits) {

@@ -5,8 +5,10 @@ import dev.tokengate.core.ApiException;
 import dev.tokengate.core.Deadline;
 import dev.tokengate.core.Deployment;
 import dev.tokengate.core.ErrorKind;
+import dev.tokengate.core.StreamSink;
 import dev.tokengate.tracing.Tracing;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -227,6 +229,27 @@ public final class UpstreamTransport {
         resp.exceptionHandler(e -> result.tryFail(transportError(e, d)));
         resp.endHandler(v -> result.tryComplete(acc));
         return result.future();
+    }
+
+    /**
+     * Reads a streamed body: each read goes to {@code onData} (which parses it and hands the events to {@code sink})
+     * under the idle timeout; while the client's write queue is full the upstream is held back ({@link ClientPace})
+     * until the client drains; a client that goes away, held back or not, completes {@code done} and resets the
+     * upstream request. A transport failure fails {@code done}. The caller sets the end handler.
+     */
+    public void readStream(HttpClientResponse resp, Deployment d, Promise<Void> done, StreamSink sink, Handler<Buffer> onData) {
+        IdleTimer idle = idleTimer(() -> cut(done, resp, quiet(d)));
+        done.future().onComplete(ar -> idle.stop());
+        ClientPace pace = new ClientPace(resp, idle, sink);
+        sink.whenCancelled(() -> {
+            if (done.tryComplete()) resp.request().reset();
+        });
+        resp.handler(buf -> {
+            idle.touch();
+            onData.handle(buf);
+            if (!done.future().isComplete()) pace.holdIfFull();
+        });
+        resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
     }
 
     /** A guard that runs {@code onIdle} once the upstream has sent nothing for the idle timeout. */

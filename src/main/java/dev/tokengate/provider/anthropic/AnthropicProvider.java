@@ -10,7 +10,6 @@ import dev.tokengate.core.Deployment;
 import dev.tokengate.core.Json;
 import dev.tokengate.core.Provider;
 import dev.tokengate.core.StreamSink;
-import dev.tokengate.provider.IdleTimer;
 import dev.tokengate.provider.UpstreamTransport;
 import dev.tokengate.tracing.Tracing;
 import dev.tokengate.provider.openai.SseLineParser;
@@ -28,7 +27,6 @@ import java.time.InstantSource;
 
 import static dev.tokengate.provider.UpstreamTransport.cut;
 import static dev.tokengate.provider.UpstreamTransport.malformed;
-import static dev.tokengate.provider.UpstreamTransport.transportError;
 import static dev.tokengate.provider.UpstreamTransport.truncated;
 
 /**
@@ -91,8 +89,6 @@ public final class AnthropicProvider implements Provider {
                         malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
             }
             Promise<Void> done = Promise.promise();
-            IdleTimer idle = transport.idleTimer(() -> cut(done, resp, transport.quiet(d)));
-            done.future().onComplete(ar -> idle.stop());
             StreamEventDecoder decoder = new StreamEventDecoder(now());
             SseLineParser parser = new SseLineParser(bytes -> {
                 if (done.future().isComplete()) return;
@@ -108,14 +104,7 @@ public final class AnthropicProvider implements Provider {
                 for (ChatChunk chunk : decoder.onEvent(event)) sink.onChunk(chunk);
                 if (decoder.finished()) done.tryComplete();
             });
-            sink.whenCancelled(() -> {
-                if (done.tryComplete()) resp.request().reset();
-            });
-            resp.handler(buf -> {
-                idle.touch();
-                parser.feed(buf);
-            });
-            resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
+            transport.readStream(resp, d, done, sink, parser::feed);
             resp.endHandler(v -> {
                 parser.finish();
                 if (!decoder.finished()) done.tryFail(truncated(d));

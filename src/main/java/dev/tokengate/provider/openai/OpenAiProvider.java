@@ -17,7 +17,6 @@ import dev.tokengate.core.Provider;
 import dev.tokengate.core.RelayedAnswer;
 import dev.tokengate.core.RelayingProvider;
 import dev.tokengate.core.StreamSink;
-import dev.tokengate.provider.IdleTimer;
 import dev.tokengate.provider.UpstreamTransport;
 import dev.tokengate.provider.UpstreamText;
 import dev.tokengate.tracing.Tracing;
@@ -40,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.tokengate.provider.UpstreamTransport.cut;
 import static dev.tokengate.provider.UpstreamTransport.malformed;
-import static dev.tokengate.provider.UpstreamTransport.transportError;
 import static dev.tokengate.provider.UpstreamTransport.truncated;
 
 /**
@@ -105,8 +103,6 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                         malformed(d, "it answered a stream request with " + type + " instead of text/event-stream")));
             }
             Promise<Void> done = Promise.promise();
-            IdleTimer idle = transport.idleTimer(() -> cut(done, resp, transport.quiet(d)));
-            done.future().onComplete(ar -> idle.stop());
             boolean[] sawEnd = {false};
             SseLineParser parser = new SseLineParser(data -> {
                 if (done.future().isComplete()) return;
@@ -133,14 +129,7 @@ public final class OpenAiProvider implements Provider, RelayingProvider, Embeddi
                 for (ChatChunk.Delta delta : chunk.choices()) if (delta.finishReason() != null) sawEnd[0] = true;
                 sink.onChunk(chunk, text);
             });
-            sink.whenCancelled(() -> {
-                if (done.tryComplete()) resp.request().reset();
-            });
-            resp.handler(buf -> {
-                idle.touch();
-                parser.feed(buf);
-            });
-            resp.exceptionHandler(e -> done.tryFail(transportError(e, d)));
+            transport.readStream(resp, d, done, sink, parser::feed);
             resp.endHandler(v -> {
                 parser.finish();
                 if (sawEnd[0]) done.tryComplete();

@@ -118,12 +118,17 @@ public final class SimulatedProvider implements Provider {
             }
             done.complete();
         } else {
+            // a client that goes away while the stream waits for it to drain ends the stream at once
+            sink.whenCancelled(done::tryComplete);
             emitPaced(chunks, 0, sink, done, Math.max(0, ttftMs));
         }
         return done.future();
     }
 
-    /** Emits chunks on timers; several per tick when the pace is faster than the timer resolution allows. */
+    /**
+     * Emits chunks on timers; several per tick when the pace is faster than the timer resolution allows. A client whose
+     * write queue is full holds the next tick back until it has drained, as a real upstream is held back.
+     */
     private void emitPaced(List<ChatChunk> chunks, int from, StreamSink sink, Promise<Void> done, long delayMs) {
         Runnable step = () -> {
             if (sink.cancelled()) {
@@ -133,8 +138,13 @@ public final class SimulatedProvider implements Provider {
             int perTick = tokensPerSecond <= 0 ? chunks.size() : Math.max(1, tokensPerSecond / 100);
             int i = from;
             for (int k = 0; k < perTick && i < chunks.size(); k++, i++) sink.onChunk(chunks.get(i));
-            if (i >= chunks.size()) done.tryComplete();
-            else emitPaced(chunks, i, sink, done, tokensPerSecond <= 0 ? 0 : Math.max(1, 1000L * perTick / tokensPerSecond));
+            if (i >= chunks.size()) {
+                done.tryComplete();
+                return;
+            }
+            int next = i;
+            sink.whenWritable(() -> emitPaced(chunks, next, sink, done,
+                    tokensPerSecond <= 0 ? 0 : Math.max(1, 1000L * perTick / tokensPerSecond)));
         };
         if (delayMs <= 0) step.run();
         else vertx.setTimer(delayMs, t -> step.run());
