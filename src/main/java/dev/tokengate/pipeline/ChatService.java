@@ -192,14 +192,13 @@ public final class ChatService {
     }
 
     /** Renames chunks to the public model, remembers the usage report and whether anything was delivered. */
-    private static final class UsageCapturingSink implements StreamSink {
-        private final StreamSink inner;
+    private static final class UsageCapturingSink extends WrappingSink {
         private final String model;
         private Usage usage;
         private boolean delivered;
 
         UsageCapturingSink(StreamSink inner, String model) {
-            this.inner = inner;
+            super(inner);
             this.model = model;
         }
 
@@ -217,25 +216,6 @@ public final class ChatService {
             inner.onChunk(chunk.withModel(model), text);
         }
 
-        @Override
-        public boolean cancelled() {
-            return inner.cancelled();
-        }
-
-        @Override
-        public void whenCancelled(Runnable action) {
-            inner.whenCancelled(action);
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return inner.writeQueueFull();
-        }
-
-        @Override
-        public void whenWritable(Runnable action) {
-            inner.whenWritable(action);
-        }
 
         Usage usage() {
             return usage == null ? Usage.ZERO : usage;

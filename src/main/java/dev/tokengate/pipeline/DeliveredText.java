@@ -11,31 +11,30 @@ import java.util.List;
  * Passes a stream to the client and keeps the text it actually handed over (content, tool names and arguments, per
  * choice), so a stream the client aborted, or one whose upstream reported no usage, is charged for what was delivered.
  */
-final class DeliveredText implements StreamSink {
-    private final StreamSink client;
+final class DeliveredText extends WrappingSink {
     // the first choice (nearly always the only one) in a field of its own: this runs on every chunk of every open
     // stream, and each lookup through a list is one more cold cache line when thousands of streams are open
     private final StringBuilder first = new StringBuilder(64);
     private List<StringBuilder> others;
 
     DeliveredText(StreamSink client) {
-        this.client = client;
+        super(client);
     }
 
     @Override
     public void onChunk(ChatChunk chunk) {
         keep(chunk);
-        client.onChunk(chunk);
+        inner.onChunk(chunk);
     }
 
     @Override
     public void onChunk(ChatChunk chunk, ChunkText text) {
         keep(chunk);
-        client.onChunk(chunk, text);
+        inner.onChunk(chunk, text);
     }
 
     private void keep(ChatChunk chunk) {
-        if (!client.cancelled()) {
+        if (!inner.cancelled()) {
             List<ChatChunk.Delta> choices = chunk.choices();
             for (int i = 0; i < choices.size(); i++) {
                 ChatChunk.Delta d = choices.get(i);
@@ -65,23 +64,4 @@ final class DeliveredText implements StreamSink {
         return n;
     }
 
-    @Override
-    public boolean cancelled() {
-        return client.cancelled();
-    }
-
-    @Override
-    public void whenCancelled(Runnable action) {
-        client.whenCancelled(action);
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return client.writeQueueFull();
-    }
-
-    @Override
-    public void whenWritable(Runnable action) {
-        client.whenWritable(action);
-    }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 /** Passes a stream on and assembles the whole response from it, so a streamed answer can be cached. */
-final class StreamRecorder implements StreamSink {
+final class StreamRecorder extends WrappingSink {
     private static final class Draft {
         final StringBuilder text = new StringBuilder();
         boolean hasText;
@@ -23,7 +23,6 @@ final class StreamRecorder implements StreamSink {
         String finishReason;
     }
 
-    private final StreamSink inner;
     private final TreeMap<Integer, Draft> choices = new TreeMap<>();
     private String id;
     private long created;
@@ -32,7 +31,7 @@ final class StreamRecorder implements StreamSink {
     private Usage usage;
 
     StreamRecorder(StreamSink inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     @Override
@@ -73,25 +72,6 @@ final class StreamRecorder implements StreamSink {
         }
     }
 
-    @Override
-    public boolean cancelled() {
-        return inner.cancelled();
-    }
-
-    @Override
-    public void whenCancelled(Runnable action) {
-        inner.whenCancelled(action);
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return inner.writeQueueFull();
-    }
-
-    @Override
-    public void whenWritable(Runnable action) {
-        inner.whenWritable(action);
-    }
 
     ChatResponse response() {
         List<Choice> out = new ArrayList<>();
