@@ -64,7 +64,7 @@ public final class UpstreamTransport {
         Promise<HttpClientResponse> result = Promise.promise();
         clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(transportError(ar.cause(), d));
+                result.tryFail(noConnection(ar.cause(), d));
                 return;
             }
             var req = ar.result();
@@ -101,7 +101,7 @@ public final class UpstreamTransport {
         Promise<Answer> result = Promise.promise();
         clients.current(d.http2()).request(clients.post(url)).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(transportError(ar.cause(), d));
+                result.tryFail(noConnection(ar.cause(), d));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -268,15 +268,23 @@ public final class UpstreamTransport {
         if (done.tryFail(e)) resp.request().reset();
     }
 
+    /**
+     * Why a call got no connection: the request's connect timeout ({@link UpstreamClients#post}) covers both opening a
+     * connection and waiting for a pooled one, so its timeout names both causes.
+     */
+    private static ApiException noConnection(Throwable e, Deployment d) {
+        if (e instanceof TimeoutException) {
+            return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " gave no connection within"
+                    + " upstream.connect_timeout_ms: every connection to it is busy (upstream.max_connections) or it is"
+                    + " slow to accept.", null, "upstream_timeout");
+        }
+        return transportError(e, d);
+    }
+
     public static ApiException transportError(Throwable e, Deployment d) {
         if (e instanceof ApiException a) return a;
         if (e instanceof ConnectException || (e.getCause() instanceof ConnectException)) {
             return new ApiException(ErrorKind.UNAVAILABLE, "Upstream " + d.id() + " is unreachable.", null, "upstream_unreachable");
-        }
-        if (e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("getting a connection")) {
-            return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " gave no connection within"
-                    + " upstream.connect_timeout_ms: every connection to it is busy (upstream.max_connections) or it is"
-                    + " slow to accept.", null, "upstream_timeout");
         }
         if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
             return new ApiException(ErrorKind.UPSTREAM_TIMEOUT, "Upstream " + d.id() + " timed out.", null, "upstream_timeout");
