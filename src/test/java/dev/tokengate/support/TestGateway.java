@@ -24,7 +24,8 @@ public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_KEY = "tg-admin-test-key-0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final Gateway gateway;
+    /** Null once closed: test classes keep closed gateways in static fields, and a Gateway holds megabytes (its Vert.x). */
+    private volatile Gateway gateway;
     private final Path dataDir;
 
     private TestGateway(Gateway gateway, Path dataDir) {
@@ -80,7 +81,7 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
-    public int port() { return gateway.port(); }
+    public int port() { return running().port(); }
 
     public String baseUrl() { return "http://127.0.0.1:" + port(); }
 
@@ -90,9 +91,15 @@ public final class TestGateway implements AutoCloseable {
     public Path dataDir() { return dataDir; }
 
     /** The admin key this gateway accepts: {@link #ADMIN_KEY} unless started with a stored admin key. */
-    public String adminKey() { return gateway.adminKey(); }
+    public String adminKey() { return running().adminKey(); }
 
-    public Gateway gateway() { return gateway; }
+    public Gateway gateway() { return running(); }
+
+    private Gateway running() {
+        Gateway g = gateway;
+        if (g == null) throw new IllegalStateException("closed");
+        return g;
+    }
 
     /** Creates a user of the given tier and returns a fresh API key for it. */
     public String createUserKey(String name, String tier) {
@@ -145,8 +152,12 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** Stops the gateway and lets go of it; {@link #dataDir()} still answers, everything that needs the gateway throws. */
     @Override
     public void close() {
-        gateway.close();
+        Gateway g = gateway;
+        if (g == null) return;
+        gateway = null;
+        g.close();
     }
 }
