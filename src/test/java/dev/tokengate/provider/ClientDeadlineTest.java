@@ -9,21 +9,17 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.InternalServerException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,46 +35,26 @@ class ClientDeadlineTest {
     private static final int FIRST_BYTE_TIMEOUT_MS = 20_000;
     /** What a deadline-bound answer may take beyond the deadline on a busy machine. */
     private static final long SLACK_MS = 2_000;
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir),
-                Map.of("upstream.first_byte_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
-                        "upstream.idle_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
-                        "routing.max_retries", "2",
-                        "routing.base_delay_ms", "20",
-                        "routing.max_delay_ms", "60000",
-                        "routing.breaker_failures", "1000"),
-                UpstreamModels.ENV);
-        key = gw.createUserKey("deadlines", "user_pro");
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture = GatewayWithFakeUpstream.serving(
+            upstream -> new UpstreamModels().model(MODEL, upstream.baseUrl()),
+            Map.of("upstream.first_byte_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
+                    "upstream.idle_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
+                    "routing.max_retries", "2",
+                    "routing.base_delay_ms", "20",
+                    "routing.max_delay_ms", "60000",
+                    "routing.breaker_failures", "1000"));
 
     private static TestGateway.Resp post(String path, String apiKey, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.baseUrl() + path)).timeout(Duration.ofSeconds(40))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fixture.gateway().baseUrl() + path))
+                .timeout(Duration.ofSeconds(40))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
-        return gw.send(b, apiKey);
+        return fixture.gateway().send(b, apiKey);
     }
 
     private static TestGateway.Resp chat(boolean stream, String... headers) {
-        return post("/v1/chat/completions", key, chatBody(MODEL, stream, null), headers);
+        return post("/v1/chat/completions", fixture.key(), chatBody(MODEL, stream, null), headers);
     }
 
     private static long millisSince(long startNanos) {
@@ -87,7 +63,7 @@ class ClientDeadlineTest {
 
     @Test
     void retryAfterLongerThanTheDeadlineEndsTheRetriesAndTheUpstreamErrorArrivesBeforeTheDeadline() {
-        upstream.always(Reply.error(503, "server_error", "overloaded", null).withHeader("Retry-After", "30"));
+        fixture.upstream().always(Reply.error(503, "server_error", "overloaded", null).withHeader("Retry-After", "30"));
 
         long start = System.nanoTime();
         TestGateway.Resp resp = chat(false, "x-tokengate-timeout-ms", "2000");
@@ -97,22 +73,22 @@ class ClientDeadlineTest {
         assertThat(resp.status()).as(resp.body()).isEqualTo(503);
         assertThat(resp.header("Retry-After")).isEqualTo("30");
         assertThat(resp.json().path("error").path("message").asText()).contains("overloaded");
-        assertThat(upstream.requests()).hasSize(1);
+        assertThat(fixture.upstream().requests()).hasSize(1);
     }
 
     @Test
     void retryAfterThatEndsWithinTheDeadlineIsStillWaitedOutAndRetried() {
-        upstream.then(Reply.error(503, "server_error", "overloaded", null).withHeader("Retry-After", "1"));
+        fixture.upstream().then(Reply.error(503, "server_error", "overloaded", null).withHeader("Retry-After", "1"));
 
         TestGateway.Resp resp = chat(false, "x-tokengate-timeout-ms", "15000");
 
         assertThat(resp.status()).as(resp.body()).isEqualTo(200);
-        assertThat(upstream.requests()).hasSize(2);
+        assertThat(fixture.upstream().requests()).hasSize(2);
     }
 
     @Test
     void silentUpstreamIsCutAtTheClientDeadlineInsteadOfTheFirstByteTimeout() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
 
         long start = System.nanoTime();
         TestGateway.Resp resp = chat(false, "x-tokengate-timeout-ms", "1500");
@@ -125,13 +101,13 @@ class ClientDeadlineTest {
         assertThat(error.path("code").asText()).isEqualTo("deadline_exceeded");
         assertThat(error.path("message").asText()).contains("x-tokengate-timeout-ms");
         // the deadline ended the request: no further attempt or round, and the upstream call was reset
-        assertThat(upstream.requests()).hasSize(1);
-        upstream.onlyRequest().awaitAbandoned();
+        assertThat(fixture.upstream().requests()).hasSize(1);
+        fixture.upstream().onlyRequest().awaitAbandoned();
     }
 
     @Test
     void silentUpstreamOfAStreamIsCutAtTheClientDeadlineWithA504BeforeAnyChunk() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
 
         long start = System.nanoTime();
         TestGateway.Resp resp = chat(true, "x-tokengate-timeout-ms", "1500");
@@ -139,16 +115,17 @@ class ClientDeadlineTest {
         assertThat(millisSince(start)).isLessThan(1_500 + SLACK_MS);
         assertThat(resp.status()).as(resp.body()).isEqualTo(504);
         assertThat(resp.json().path("error").path("code").asText()).isEqualTo("deadline_exceeded");
-        upstream.onlyRequest().awaitAbandoned();
+        fixture.upstream().onlyRequest().awaitAbandoned();
     }
 
     @Test
     void stainlessTimeoutOnTheAnthropicRouteEndsIn504TimeoutErrorInAnthropicsShape() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
         long start = System.nanoTime();
-        TestGateway.Resp resp = post("/v1/messages", key, body, "anthropic-version", "2023-06-01", "X-Stainless-Timeout", "2");
+        TestGateway.Resp resp = post("/v1/messages", fixture.key(), body,
+                "anthropic-version", "2023-06-01", "X-Stainless-Timeout", "2");
 
         assertThat(millisSince(start)).isLessThan(2_000 + SLACK_MS);
         assertThat(resp.status()).as(resp.body()).isEqualTo(504);
@@ -160,7 +137,7 @@ class ClientDeadlineTest {
 
     @Test
     void stainlessReadTimeoutAsOpenAiPythonSendsItBoundsTheWait() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
 
         long start = System.nanoTime();
         TestGateway.Resp resp = chat(false, "X-Stainless-Read-Timeout", "1.5");
@@ -172,14 +149,14 @@ class ClientDeadlineTest {
 
     @Test
     void openAiJavaSdkTimeoutReachesTheGatewayAndTheSdkGetsA504BeforeItsOwnTimeout() {
-        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(gw.openAiBaseUrl()).apiKey(key).maxRetries(0)
-                .timeout(Duration.ofSeconds(6)).build();
+        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(fixture.gateway().openAiBaseUrl()).apiKey(fixture.key())
+                .maxRetries(0).timeout(Duration.ofSeconds(6)).build();
         try {
             ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Say hello").build();
             // a first call loads the SDK's classes, which can take seconds on a busy machine: not part of what is timed
             sdk.chat().completions().create(params);
-            upstream.reset();
-            upstream.always(Reply.silent());
+            fixture.upstream().reset();
+            fixture.upstream().always(Reply.silent());
 
             long start = System.nanoTime();
             // the SDK sends X-Stainless-Timeout: 6 and gives up after 6 s with an OpenAIIoException; the gateway answers a
@@ -191,7 +168,7 @@ class ClientDeadlineTest {
                         assertThat(e.getMessage()).contains("X-Stainless-Timeout");
                     });
             assertThat(millisSince(start)).as("the 6 s deadline, not the 20 s first-byte timeout").isLessThan(6_000 + SLACK_MS);
-            assertThat(upstream.requests()).hasSize(1);
+            assertThat(fixture.upstream().requests()).hasSize(1);
         } finally {
             sdk.close();
         }
@@ -216,14 +193,15 @@ class ClientDeadlineTest {
         assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.path("param").asText()).isEqualTo(header);
         assertThat(error.path("message").asText()).contains("'" + header + "'");
-        assertThat(upstream.requests()).isEmpty();
+        assertThat(fixture.upstream().requests()).isEmpty();
     }
 
     @Test
     void invalidTimeoutHeaderOnTheAnthropicRouteIsA400InAnthropicsShape() {
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
-        TestGateway.Resp resp = post("/v1/messages", key, body, "anthropic-version", "2023-06-01", "x-tokengate-timeout-ms", "abc");
+        TestGateway.Resp resp = post("/v1/messages", fixture.key(), body,
+                "anthropic-version", "2023-06-01", "x-tokengate-timeout-ms", "abc");
 
         assertThat(resp.status()).as(resp.body()).isEqualTo(400);
         assertThat(resp.json().path("type").asText()).isEqualTo("error");
@@ -241,20 +219,20 @@ class ClientDeadlineTest {
 
     @Test
     void requestEndedByItsDeadlineReleasesItsHoldAndIsSettledOnceWithoutCharge() throws InterruptedException {
-        String payer = gw.createUserKey("deadline-payer", "user_pro");
-        JsonNode before = gw.get("/v1/balance", payer).json();
-        upstream.always(Reply.silent());
+        String payer = fixture.gateway().createUserKey("deadline-payer", "user_pro");
+        JsonNode before = fixture.gateway().get("/v1/balance", payer).json();
+        fixture.upstream().always(Reply.silent());
 
         TestGateway.Resp resp = post("/v1/chat/completions", payer, chatBody(MODEL, false, null), "x-tokengate-timeout-ms", "1000");
         assertThat(resp.status()).as(resp.body()).isEqualTo(504);
 
         List<JsonNode> rows = awaitUsage(payer);
         Thread.sleep(300);
-        rows = gw.get("/v1/usage", payer).json().path("data").valueStream().toList();
+        rows = fixture.gateway().get("/v1/usage", payer).json().path("data").valueStream().toList();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).path("status").asInt()).isEqualTo(504);
         assertThat(rows.get(0).path("charged_micros").asLong()).isZero();
-        JsonNode after = gw.get("/v1/balance", payer).json();
+        JsonNode after = fixture.gateway().get("/v1/balance", payer).json();
         assertThat(after.path("balance_micros").asLong()).isEqualTo(before.path("balance_micros").asLong());
         assertThat(after.path("reserved_micros").asLong()).isZero();
     }
@@ -280,7 +258,7 @@ class ClientDeadlineTest {
     private static List<JsonNode> awaitUsage(String apiKey) throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < until) {
-            List<JsonNode> rows = gw.get("/v1/usage", apiKey).json().path("data").valueStream().toList();
+            List<JsonNode> rows = fixture.gateway().get("/v1/usage", apiKey).json().path("data").valueStream().toList();
             if (!rows.isEmpty()) return rows;
             Thread.sleep(20);
         }

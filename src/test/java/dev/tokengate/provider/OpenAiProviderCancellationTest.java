@@ -4,22 +4,17 @@ import static dev.tokengate.support.Clients.chatBody;
 import static dev.tokengate.support.Clients.postChatOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
 import dev.tokengate.support.Fixtures;
-import dev.tokengate.support.TestGateway;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.UpstreamModels;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that goes away mid-stream releases the upstream request at once. The gateway runs with its default (long)
@@ -27,35 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenAiProviderCancellationTest {
     private static final String MODEL = "up-model";
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir), Map.of(), UpstreamModels.ENV);
-        key = gw.createUserKey("cancel", "user_pro");
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture =
+            GatewayWithFakeUpstream.serving(upstream -> new UpstreamModels().model(MODEL, upstream.baseUrl()));
 
     @Test
     void clientDisconnectingMidStreamResetsTheUpstreamRequest() throws IOException {
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
         CompletableFuture<Void> neverOpened = new CompletableFuture<>();
-        upstream.always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n")
+        fixture.upstream().always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n")
                 .waitFor(neverOpened).raw(events.get(2) + "\n\n").done().build());
 
-        try (Socket socket = new Socket("127.0.0.1", gw.port())) {
+        try (Socket socket = new Socket("127.0.0.1", fixture.gateway().port())) {
             socket.setSoTimeout(20_000);
-            BufferedReader in = postChatOn(socket, key, chatBody(MODEL, true, null));
+            BufferedReader in = postChatOn(socket, fixture.key(), chatBody(MODEL, true, null));
             String line;
             do {
                 line = in.readLine();
@@ -63,7 +43,7 @@ class OpenAiProviderCancellationTest {
             assertThat(line).as("the client received the first chunks").isNotNull();
         }
 
-        upstream.onlyRequest().awaitAbandoned();
+        fixture.upstream().onlyRequest().awaitAbandoned();
         assertThat(neverOpened).isNotDone();
     }
 }

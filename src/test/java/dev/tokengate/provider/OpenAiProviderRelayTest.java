@@ -5,7 +5,6 @@ import static dev.tokengate.support.Clients.sseData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -18,49 +17,22 @@ import dev.tokengate.support.Clients;
 import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
 import dev.tokengate.support.Fixtures;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The openai provider relays what a real OpenAI-compatible upstream answers, plain and streamed. */
 class OpenAiProviderRelayTest {
     private static final String MODEL = "up-model";
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-    static OpenAIClient sdk;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir), Map.of(), UpstreamModels.ENV);
-        key = gw.createUserKey("relay", "user_pro");
-        sdk = Clients.sdk(gw, key);
-    }
-
-    @AfterAll
-    static void stop() {
-        sdk.close();
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture =
+            GatewayWithFakeUpstream.serving(upstream -> new UpstreamModels().model(MODEL, upstream.baseUrl()));
 
     private static ChatCompletionCreateParams.Builder params() {
         return ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Say hello");
@@ -68,7 +40,7 @@ class OpenAiProviderRelayTest {
 
     @Test
     void plainCompletionIsRelayedUnderThePublicModelName() {
-        ChatCompletion c = sdk.chat().completions().create(params().build());
+        ChatCompletion c = fixture.sdk().chat().completions().create(params().build());
 
         assertThat(c.model()).isEqualTo(MODEL);
         assertThat(c.id()).isEqualTo("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT");
@@ -84,9 +56,9 @@ class OpenAiProviderRelayTest {
     void plainAnswerReachesTheClientAsTheUpstreamsOwnBytesWithOnlyTheModelRenamed() {
         String body = Fixtures.text("openai/completion-text.json")
                 .replace("\"logprobs\":null", "\"logprobs\":{\"content\":[{\"token\":\"Hello\",\"logprob\":-0.01}]}");
-        upstream.always(Reply.json(200, body));
+        fixture.upstream().always(Reply.json(200, body));
 
-        TestGateway.Resp resp = Clients.postChat(gw, key, chatBody(MODEL, false, null));
+        TestGateway.Resp resp = Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, false, null));
 
         assertThat(resp.status()).isEqualTo(200);
         assertThat(resp.body()).isEqualTo(body.replace("\"model\":\"gpt-5.4\"", "\"model\":\"" + MODEL + "\""));
@@ -95,11 +67,11 @@ class OpenAiProviderRelayTest {
     @Test
     void plainAnswerOfAnUnusualShapeIsStillCompletedWithTheKeysClientsNeed() {
         // a sparse server: no object, no index, a null finish_reason, no total
-        upstream.always(Reply.json(200, "{\"id\":\"x1\",\"created\":5,\"model\":\"llama\",\"choices\":[{\"message\":"
+        fixture.upstream().always(Reply.json(200, "{\"id\":\"x1\",\"created\":5,\"model\":\"llama\",\"choices\":[{\"message\":"
                 + "{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":3,"
                 + "\"completion_tokens\":1}}"));
 
-        ChatCompletion c = sdk.chat().completions().create(params().build()).validate();
+        ChatCompletion c = fixture.sdk().chat().completions().create(params().build()).validate();
 
         assertThat(c._object_().asString()).hasValue("chat.completion");
         assertThat(c.model()).isEqualTo(MODEL);
@@ -110,16 +82,16 @@ class OpenAiProviderRelayTest {
 
     @Test
     void upstreamReceivesTheOperatorKeyTheUpstreamModelAndUninterpretedParameters() {
-        sdk.chat().completions().create(params().seed(42L).maxCompletionTokens(64L)
+        fixture.sdk().chat().completions().create(params().seed(42L).maxCompletionTokens(64L)
                 .logitBias(ChatCompletionCreateParams.LogitBias.builder().putAdditionalProperty("50256", JsonValue.from(-100)).build())
                 .putAdditionalBodyProperty("reasoning_effort", JsonValue.from("low"))
                 .build());
 
-        FakeUpstream.Received r = upstream.onlyRequest();
+        FakeUpstream.Received r = fixture.upstream().onlyRequest();
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.path()).isEqualTo("/v1/chat/completions");
         assertThat(r.header("Authorization")).isEqualTo("Bearer " + UpstreamModels.KEY);
-        assertThat(r.body()).doesNotContain(key);
+        assertThat(r.body()).doesNotContain(fixture.key());
         JsonNode body = r.json();
         assertThat(body.path("model").asText()).isEqualTo(UpstreamModels.UPSTREAM_MODEL);
         assertThat(body.path("seed").asLong()).isEqualTo(42);
@@ -132,20 +104,22 @@ class OpenAiProviderRelayTest {
 
     @Test
     void sequentialRequestsReusePooledUpstreamConnectionsOnePerEventLoop() {
-        upstream.then(Reply.sseFixture("openai/stream-text.sse"));
+        fixture.upstream().then(Reply.sseFixture("openai/stream-text.sse"));
         streamAll(params().build());
-        for (int i = 0; i < 7; i++) assertThat(Clients.postChat(gw, key, chatBody(MODEL, false, null)).status()).isEqualTo(200);
+        for (int i = 0; i < 7; i++) {
+            assertThat(Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, false, null)).status()).isEqualTo(200);
+        }
 
         // each event loop keeps its own pool (the test gateway runs two loops): at most two connections for 8 requests
-        assertThat(upstream.requests()).hasSize(8);
-        assertThat(upstream.requests().stream().map(FakeUpstream.Received::clientPort).distinct().count()).isBetween(1L, 2L);
+        assertThat(fixture.upstream().requests()).hasSize(8);
+        assertThat(fixture.upstream().requests().stream().map(FakeUpstream.Received::clientPort).distinct().count()).isBetween(1L, 2L);
     }
 
     @Test
     void plainToolCallIsRelayed() {
-        upstream.always(Reply.json(200, Fixtures.text("openai/completion-tool-call.json")));
+        fixture.upstream().always(Reply.json(200, Fixtures.text("openai/completion-tool-call.json")));
 
-        ChatCompletion c = sdk.chat().completions().create(params().build());
+        ChatCompletion c = fixture.sdk().chat().completions().create(params().build());
 
         ChatCompletion.Choice choice = c.choices().get(0);
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
@@ -160,7 +134,7 @@ class OpenAiProviderRelayTest {
 
     @Test
     void streamedCompletionIsRelayedWithTheUsageChunkTheClientAskedFor() {
-        upstream.always(Reply.sseFixture("openai/stream-text.sse"));
+        fixture.upstream().always(Reply.sseFixture("openai/stream-text.sse"));
 
         List<ChatCompletionChunk> chunks = streamAll(params()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
@@ -178,20 +152,20 @@ class OpenAiProviderRelayTest {
 
     @Test
     void streamingAlwaysAsksTheUpstreamForUsage() {
-        upstream.always(Reply.sseFixture("openai/stream-text.sse"));
+        fixture.upstream().always(Reply.sseFixture("openai/stream-text.sse"));
 
         streamAll(params().build());
 
-        JsonNode body = upstream.onlyRequest().json();
+        JsonNode body = fixture.upstream().onlyRequest().json();
         assertThat(body.path("stream").asBoolean()).isTrue();
         assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
     @Test
     void clientThatDidNotAskForUsageGetsNoUsageChunk() {
-        upstream.always(Reply.sseFixture("openai/stream-text.sse"));
+        fixture.upstream().always(Reply.sseFixture("openai/stream-text.sse"));
 
-        TestGateway.Resp resp = Clients.postChat(gw, key, chatBody(MODEL, true, null));
+        TestGateway.Resp resp = Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, true, null));
 
         assertThat(resp.status()).isEqualTo(200);
         List<String> data = sseData(resp.body());
@@ -206,12 +180,12 @@ class OpenAiProviderRelayTest {
     @Test
     void usageOnAContentChunkIsNotShownToAClientThatDidNotAskForIt() {
         // llama.cpp-style servers put the usage on the chunk that carries finish_reason
-        upstream.always(Reply.sse()
+        fixture.upstream().always(Reply.sse()
                 .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":null}]}")
                 .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}")
                 .done().build());
 
-        TestGateway.Resp resp = Clients.postChat(gw, key, chatBody(MODEL, true, null));
+        TestGateway.Resp resp = Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, true, null));
 
         List<String> data = sseData(resp.body());
         assertThat(data).hasSize(3).last().isEqualTo("[DONE]");
@@ -222,11 +196,11 @@ class OpenAiProviderRelayTest {
     void streamedChunksReachTheClientAsTheUpstreamsOwnBytesWithOnlyTheModelRenamed() {
         String event = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"x_vendor\":{\"k\":[1]},"
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"h\\u00e9\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}";
-        upstream.always(Reply.sse().data(event)
+        fixture.upstream().always(Reply.sse().data(event)
                 .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}")
                 .done().build());
 
-        List<String> data = sseData(Clients.postChat(gw, key, chatBody(MODEL, true, null)).body());
+        List<String> data = sseData(Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, true, null)).body());
 
         assertThat(data.get(0)).isEqualTo(event.replace("\"up\"", "\"" + MODEL + "\"").replace(",\"usage\":null", ""));
     }
@@ -235,13 +209,13 @@ class OpenAiProviderRelayTest {
     void anEventWhoseJsonSpansSeveralDataLinesReachesTheClientAsOneDataLine() {
         // SSE joins an event's data lines with a line feed: those bytes relayed as they are would end the client's data
         // line in the middle of the JSON
-        upstream.always(Reply.sse()
+        fixture.upstream().always(Reply.sse()
                 .raw("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\n"
                         + "data: \"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"two lines\"},\"finish_reason\":null}]}\n\n")
                 .data("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
                 .done().build());
 
-        String body = Clients.postChat(gw, key, chatBody(MODEL, true, null)).body();
+        String body = Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, true, null)).body();
         List<String> data = sseData(body);
 
         assertThat(body.split("\n\n")).allSatisfy(event -> assertThat(event).doesNotContain("\n"));
@@ -256,7 +230,7 @@ class OpenAiProviderRelayTest {
     void streamOfTheLeastAChunkMustCarryValidatesInTheSdk() {
         // what SlowStreamUpstream and many servers send: no logprobs, service_tier or usage keys on content chunks
         String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\",\"choices\":[";
-        upstream.always(Reply.sse()
+        fixture.upstream().always(Reply.sse()
                 .data(head + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}")
                 .data(head + "{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}")
                 .data(head + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
@@ -274,7 +248,7 @@ class OpenAiProviderRelayTest {
 
     @Test
     void streamedToolCallIsRelayedFragmentByFragment() {
-        upstream.always(Reply.sseFixture("openai/stream-tool-call.sse"));
+        fixture.upstream().always(Reply.sseFixture("openai/stream-tool-call.sse"));
 
         List<ChatCompletionChunk> chunks = streamAll(params().build());
 
@@ -297,11 +271,11 @@ class OpenAiProviderRelayTest {
     void chunksReachTheClientWhileTheUpstreamIsStillHoldingTheRest() {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
-        upstream.always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n")
+        fixture.upstream().always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n")
                 .waitFor(gate)
                 .raw(events.get(2) + "\n\n").raw(events.get(3) + "\n\n").done().build());
 
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(params().build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = fixture.sdk().chat().completions().createStreaming(params().build())) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             StringBuilder text = new StringBuilder();
             while (!text.toString().equals("Hello")) it.next().choices().get(0).delta().content().ifPresent(text::append);
@@ -314,7 +288,7 @@ class OpenAiProviderRelayTest {
     }
 
     private static List<ChatCompletionChunk> streamAll(ChatCompletionCreateParams p) {
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(p)) {
+        try (StreamResponse<ChatCompletionChunk> stream = fixture.sdk().chat().completions().createStreaming(p)) {
             return new ArrayList<>(stream.stream().toList());
         }
     }

@@ -6,27 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tokengate.core.Json;
 import dev.tokengate.support.Clients;
-import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
 import dev.tokengate.support.FakeUpstream.StreamBuilder;
 import dev.tokengate.support.Fixtures;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stream that breaks after the client got chunks ends with one {@code data: {"error":...}} event, no {@code [DONE]},
@@ -34,32 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenAiProviderStreamFaultsTest {
     private static final String MODEL = "up-model";
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-    static OpenAIClient sdk;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir), Map.of(), UpstreamModels.ENV);
-        key = gw.createUserKey("faults", "user_pro");
-        sdk = Clients.sdk(gw, key);
-    }
-
-    @AfterAll
-    static void stop() {
-        sdk.close();
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture =
+            GatewayWithFakeUpstream.serving(upstream -> new UpstreamModels().model(MODEL, upstream.baseUrl()));
 
     /** The first two events of the recorded stream: the role and "Hello". */
     private static StreamBuilder helloThen() {
@@ -69,7 +40,7 @@ class OpenAiProviderStreamFaultsTest {
 
     /** Streams with a plain HTTP client; the client got "Hello" before the stream broke. Returns the error event. */
     private static JsonNode streamEndingInError() {
-        TestGateway.Resp resp = Clients.postChat(gw, key, chatBody(MODEL, true, null));
+        TestGateway.Resp resp = Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, true, null));
         JsonNode error = Clients.sseErrorEvent(resp);
         JsonNode second = Json.parseOrNull(sseData(resp.body()).get(1));
         assertThat(second.path("choices").get(0).path("delta").path("content").asText()).isEqualTo("Hello");
@@ -78,7 +49,7 @@ class OpenAiProviderStreamFaultsTest {
 
     @Test
     void malformedFrameMidStreamEndsTheStreamWithAnErrorEvent() {
-        upstream.always(helloThen().raw("data: {\"id\":\"chatcmpl-123\",\"choices\":[{\"delta\":{\"content\":\" th\n\n")
+        fixture.upstream().always(helloThen().raw("data: {\"id\":\"chatcmpl-123\",\"choices\":[{\"delta\":{\"content\":\" th\n\n")
                 .raw(Fixtures.sseEvents("openai/stream-text.sse").get(3) + "\n\n").done().build());
 
         JsonNode error = streamEndingInError();
@@ -89,21 +60,21 @@ class OpenAiProviderStreamFaultsTest {
 
     @Test
     void nonJsonFrameMidStreamEndsTheStreamWithAnErrorEvent() {
-        upstream.always(helloThen().raw("data: <html>502 Bad Gateway</html>\n\n").done().build());
+        fixture.upstream().always(helloThen().raw("data: <html>502 Bad Gateway</html>\n\n").done().build());
 
         assertThat(streamEndingInError().path("code").asText()).isEqualTo("upstream_malformed_response");
     }
 
     @Test
     void connectionResetMidStreamEndsTheStreamWithAnErrorEvent() {
-        upstream.always(helloThen().reset());
+        fixture.upstream().always(helloThen().reset());
 
         assertThat(streamEndingInError().path("message").asText()).contains("up-model");
     }
 
     @Test
     void upstreamErrorEventMidStreamIsRelayedAsAnErrorEvent() {
-        upstream.always(helloThen()
+        fixture.upstream().always(helloThen()
                 .data("{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")
                 .build());
 
@@ -112,17 +83,17 @@ class OpenAiProviderStreamFaultsTest {
 
     @Test
     void upstreamEndingWithoutFinishOrDoneIsReportedAsTruncated() {
-        upstream.always(helloThen().build());
+        fixture.upstream().always(helloThen().build());
 
         assertThat(streamEndingInError().path("code").asText()).isEqualTo("upstream_stream_truncated");
     }
 
     @Test
     void sdkThrowsOnTheErrorEventAfterReceivingTheEarlierChunks() {
-        upstream.always(helloThen().reset());
+        fixture.upstream().always(helloThen().reset());
         StringBuilder text = new StringBuilder();
 
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = fixture.sdk().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("Say hello").build())) {
             assertThatThrownBy(() -> stream.stream().forEach(ch -> ch.choices().forEach(c -> c.delta().content().ifPresent(text::append))))
                     .isInstanceOfSatisfying(SseException.class, e -> assertThat(e.type()).contains("upstream_error"));

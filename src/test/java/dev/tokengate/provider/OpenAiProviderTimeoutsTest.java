@@ -8,16 +8,13 @@ import dev.tokengate.support.Clients;
 import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
 import dev.tokengate.support.Fixtures;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The first-byte timeout guards the wait for the response headers; the idle timeout guards the gaps in the body after
@@ -27,40 +24,19 @@ class OpenAiProviderTimeoutsTest {
     private static final String MODEL = "up-model";
     private static final int FIRST_BYTE_TIMEOUT_MS = 1000;
     private static final int IDLE_TIMEOUT_MS = 250;
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        gw = TestGateway.start(new UpstreamModels().model(MODEL, upstream.baseUrl()).writeTo(dir),
-                Map.of("upstream.first_byte_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
-                        "upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)),
-                UpstreamModels.ENV);
-        key = gw.createUserKey("timeouts", "user_pro");
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture = GatewayWithFakeUpstream.serving(
+            upstream -> new UpstreamModels().model(MODEL, upstream.baseUrl()),
+            Map.of("upstream.first_byte_timeout_ms", String.valueOf(FIRST_BYTE_TIMEOUT_MS),
+                    "upstream.idle_timeout_ms", String.valueOf(IDLE_TIMEOUT_MS)));
 
     private static TestGateway.Resp chat(boolean stream) {
-        return Clients.postChat(gw, key, chatBody(MODEL, stream, null));
+        return Clients.postChat(fixture.gateway(), fixture.key(), chatBody(MODEL, stream, null));
     }
 
     @Test
     void upstreamThatNeverSendsHeadersBecomes504AfterTheFirstByteTimeout() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
 
         TestGateway.Resp resp = chat(false);
 
@@ -68,12 +44,12 @@ class OpenAiProviderTimeoutsTest {
         JsonNode error = resp.json().path("error");
         assertThat(error.path("type").asText()).isEqualTo("timeout_error");
         assertThat(error.path("message").asText()).contains(FIRST_BYTE_TIMEOUT_MS + " ms");
-        upstream.onlyRequest().awaitAbandoned();
+        fixture.upstream().onlyRequest().awaitAbandoned();
     }
 
     @Test
     void streamRequestToAnUpstreamThatNeverSendsHeadersBecomes504() {
-        upstream.always(Reply.silent());
+        fixture.upstream().always(Reply.silent());
 
         TestGateway.Resp resp = chat(true);
 
@@ -83,7 +59,7 @@ class OpenAiProviderTimeoutsTest {
 
     @Test
     void waitForTheHeadersIsNotCutByTheShorterIdleTimeout() {
-        upstream.always(Reply.delayed(IDLE_TIMEOUT_MS * 2L, Reply.json(200, Fixtures.text("openai/completion-text.json"))));
+        fixture.upstream().always(Reply.delayed(IDLE_TIMEOUT_MS * 2L, Reply.json(200, Fixtures.text("openai/completion-text.json"))));
 
         TestGateway.Resp resp = chat(false);
 
@@ -93,25 +69,25 @@ class OpenAiProviderTimeoutsTest {
 
     @Test
     void plainBodyStallingAfterTheHeadersBecomes504AfterTheIdleTimeout() {
-        upstream.always(Reply.chunked("application/json").raw("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",").hang());
+        fixture.upstream().always(Reply.chunked("application/json").raw("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",").hang());
 
         TestGateway.Resp resp = chat(false);
 
         assertThat(resp.status()).isEqualTo(504);
         assertThat(resp.json().path("error").path("message").asText()).contains(IDLE_TIMEOUT_MS + " ms");
-        upstream.onlyRequest().awaitAbandoned();
+        fixture.upstream().onlyRequest().awaitAbandoned();
     }
 
     @Test
     void streamStallingMidwayEndsWithATimeoutErrorEvent() {
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
-        upstream.always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n").hang());
+        fixture.upstream().always(Reply.sse().raw(events.get(0) + "\n\n").raw(events.get(1) + "\n\n").hang());
 
         JsonNode error = Clients.sseErrorEvent(chat(true));
 
         assertThat(error.path("type").asText()).isEqualTo("timeout_error");
         assertThat(error.path("message").asText()).contains(IDLE_TIMEOUT_MS + " ms");
-        upstream.onlyRequest().awaitAbandoned();
+        fixture.upstream().onlyRequest().awaitAbandoned();
     }
 
     @Test
@@ -119,7 +95,7 @@ class OpenAiProviderTimeoutsTest {
         List<String> events = Fixtures.sseEvents("openai/stream-text.sse");
         FakeUpstream.StreamBuilder slow = Reply.sse();
         for (String e : events) slow.raw(e + "\n\n").pause(IDLE_TIMEOUT_MS / 3);
-        upstream.always(slow.build());
+        fixture.upstream().always(slow.build());
 
         TestGateway.Resp resp = chat(true);
 

@@ -12,48 +12,23 @@ import dev.tokengate.support.Clients;
 import dev.tokengate.support.FakeUpstream;
 import dev.tokengate.support.FakeUpstream.Reply;
 import dev.tokengate.support.Fixtures;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Upstream failures before any answer reaches the client become our OpenAI-shaped errors with the right status. */
 class OpenAiProviderUpstreamErrorsTest {
     private static final String MODEL = "up-model";
     private static final String REFUSING_MODEL = "refusing-model";
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        Path config = new UpstreamModels().model(MODEL, upstream.baseUrl())
-                .model(REFUSING_MODEL, FakeUpstream.refusingBaseUrl()).writeTo(dir);
-        gw = TestGateway.start(config, Map.of(), UpstreamModels.ENV);
-        key = gw.createUserKey("errors", "user_pro");
-    }
-
-    @AfterAll
-    static void stop() {
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture = GatewayWithFakeUpstream.serving(upstream -> new UpstreamModels()
+            .model(MODEL, upstream.baseUrl()).model(REFUSING_MODEL, FakeUpstream.refusingBaseUrl()));
 
     private static TestGateway.Resp chat(String model, boolean stream) {
-        return Clients.postChat(gw, key, chatBody(model, stream, null));
+        return Clients.postChat(fixture.gateway(), fixture.key(), chatBody(model, stream, null));
     }
 
     private static JsonNode errorOf(TestGateway.Resp resp) {
@@ -67,7 +42,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamRateLimitBecomes429WithRetryAfter() {
-        upstream.always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "20"));
+        fixture.upstream().always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "20"));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -80,7 +55,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamRateLimitOnAStreamRequestIsAPlain429BeforeAnyEvent() {
-        upstream.always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "3"));
+        fixture.upstream().always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "3"));
 
         TestGateway.Resp resp = chat(MODEL, true);
 
@@ -92,9 +67,9 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void sdkSeesAnUpstreamRateLimitAsRateLimitException() {
-        upstream.always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "20"));
+        fixture.upstream().always(Reply.json(429, Fixtures.text("openai/error-429-rate-limit.json")).withHeader("Retry-After", "20"));
 
-        OpenAIClient sdk = Clients.sdk(gw, key);
+        OpenAIClient sdk = Clients.sdk(fixture.gateway(), fixture.key());
         try {
             assertThatThrownBy(() -> sdk.chat().completions().create(
                     ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("hi").build()))
@@ -109,7 +84,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamServerErrorBecomes502() {
-        upstream.always(Reply.json(500, Fixtures.text("openai/error-500-server.json")));
+        fixture.upstream().always(Reply.json(500, Fixtures.text("openai/error-500-server.json")));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -121,7 +96,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamOverloadedBecomes503() {
-        upstream.always(Reply.json(503, Fixtures.text("openai/error-503-overloaded.json")));
+        fixture.upstream().always(Reply.json(503, Fixtures.text("openai/error-503-overloaded.json")));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -131,7 +106,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamRefusingTheOperatorKeyBecomes502NeverA401() {
-        upstream.always(Reply.json(401, Fixtures.text("openai/error-401-invalid-key.json")));
+        fixture.upstream().always(Reply.json(401, Fixtures.text("openai/error-401-invalid-key.json")));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -145,7 +120,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamNotKnowingItsModelIsTheOperatorsProblemSo502() {
-        upstream.always(Reply.error(404, "invalid_request_error",
+        fixture.upstream().always(Reply.error(404, "invalid_request_error",
                 "The model `real-model` does not exist or you do not have access to it.", "model_not_found"));
 
         TestGateway.Resp resp = chat(MODEL, false);
@@ -157,7 +132,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamRejectingTheClientsParametersIsA400WithTheUpstreamsReason() {
-        upstream.always(Reply.error(400, "invalid_request_error",
+        fixture.upstream().always(Reply.error(400, "invalid_request_error",
                 "max_tokens is too large: 999999. This model supports at most 16384 completion tokens.", "invalid_value"));
 
         TestGateway.Resp resp = chat(MODEL, false);
@@ -176,7 +151,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamHangingUpWithoutAnsweringBecomes502() {
-        upstream.always(Reply.hangUp());
+        fixture.upstream().always(Reply.hangUp());
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -186,7 +161,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void malformedUpstreamJsonBecomes502SayingSo() {
-        upstream.always(Reply.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"));
+        fixture.upstream().always(Reply.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -206,7 +181,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamJsonWithoutChoicesBecomes502() {
-        upstream.always(Reply.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\"}"));
+        fixture.upstream().always(Reply.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\"}"));
 
         TestGateway.Resp resp = chat(MODEL, false);
 
@@ -216,7 +191,7 @@ class OpenAiProviderUpstreamErrorsTest {
 
     @Test
     void upstreamErrorPageThatIsNotJsonStillGivesAnOpenAiShapedError() {
-        upstream.always(new Reply.Body(500, "text/html", "<html><body>Internal Server Error</body></html>", Map.of()));
+        fixture.upstream().always(new Reply.Body(500, "text/html", "<html><body>Internal Server Error</body></html>", Map.of()));
 
         TestGateway.Resp resp = chat(MODEL, false);
 

@@ -3,22 +3,17 @@ package dev.tokengate.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tokengate.support.Clients;
 import dev.tokengate.support.FakeUpstream;
+import dev.tokengate.support.GatewayWithFakeUpstream;
 import dev.tokengate.support.TestGateway;
 import dev.tokengate.support.UpstreamModels;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The output token limit reaches an OpenAI-compatible upstream under the name it reads: the client's own name by
@@ -29,48 +24,23 @@ class OutputTokenLimitNameTest {
     private static final String AS_SENT = "as-sent";
     private static final String READS_MAX_TOKENS = "reads-max-tokens";
     private static final String READS_MAX_COMPLETION_TOKENS = "reads-max-completion-tokens";
-    @TempDir
-    static Path dir;
-    static FakeUpstream upstream;
-    static TestGateway gw;
-    static String key;
-    static OpenAIClient sdk;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        Path config = new UpstreamModels().model(AS_SENT, upstream.baseUrl())
-                .modelWith(READS_MAX_TOKENS, "max_tokens_param: max_tokens", upstream.baseUrl())
-                .modelWith(READS_MAX_COMPLETION_TOKENS, "max_tokens_param: max_completion_tokens", upstream.baseUrl())
-                .writeTo(dir);
-        gw = TestGateway.start(config, Map.of(), UpstreamModels.ENV);
-        key = gw.createUserKey("limits", "user_pro");
-        sdk = Clients.sdk(gw, key);
-    }
-
-    @AfterAll
-    static void stop() {
-        sdk.close();
-        gw.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.reset();
-    }
+    @RegisterExtension
+    static final GatewayWithFakeUpstream fixture = GatewayWithFakeUpstream.serving(upstream -> new UpstreamModels()
+            .model(AS_SENT, upstream.baseUrl())
+            .modelWith(READS_MAX_TOKENS, "max_tokens_param: max_tokens", upstream.baseUrl())
+            .modelWith(READS_MAX_COMPLETION_TOKENS, "max_tokens_param: max_completion_tokens", upstream.baseUrl()));
 
     private static ChatCompletionCreateParams.Builder ask(String model) {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("Say hello");
     }
 
     private static JsonNode sentUpstream() {
-        return upstream.onlyRequest().json();
+        return fixture.upstream().onlyRequest().json();
     }
 
     @Test
     void aClientsMaxTokensReachesTheUpstreamAsMaxTokens() {
-        sdk.chat().completions().create(ask(AS_SENT).maxTokens(64L).build());
+        fixture.sdk().chat().completions().create(ask(AS_SENT).maxTokens(64L).build());
 
         JsonNode body = sentUpstream();
         assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
@@ -79,7 +49,7 @@ class OutputTokenLimitNameTest {
 
     @Test
     void aClientsMaxCompletionTokensReachesTheUpstreamAsMaxCompletionTokens() {
-        sdk.chat().completions().create(ask(AS_SENT).maxCompletionTokens(64L).build());
+        fixture.sdk().chat().completions().create(ask(AS_SENT).maxCompletionTokens(64L).build());
 
         JsonNode body = sentUpstream();
         assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(64);
@@ -88,7 +58,7 @@ class OutputTokenLimitNameTest {
 
     @Test
     void aDeploymentThatReadsMaxTokensGetsTheLimitUnderThatName() {
-        sdk.chat().completions().create(ask(READS_MAX_TOKENS).maxCompletionTokens(64L).build());
+        fixture.sdk().chat().completions().create(ask(READS_MAX_TOKENS).maxCompletionTokens(64L).build());
 
         JsonNode body = sentUpstream();
         assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
@@ -97,7 +67,7 @@ class OutputTokenLimitNameTest {
 
     @Test
     void aDeploymentThatReadsMaxCompletionTokensGetsTheLimitUnderThatName() {
-        sdk.chat().completions().create(ask(READS_MAX_COMPLETION_TOKENS).maxTokens(64L).build());
+        fixture.sdk().chat().completions().create(ask(READS_MAX_COMPLETION_TOKENS).maxTokens(64L).build());
 
         JsonNode body = sentUpstream();
         assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(64);
@@ -106,8 +76,9 @@ class OutputTokenLimitNameTest {
 
     @Test
     void aStreamedRequestKeepsTheNameToo() {
-        upstream.then(FakeUpstream.Reply.sseFixture("openai/stream-text.sse"));
-        TestGateway.Resp resp = Clients.postChat(gw, key, Clients.chatBody(READS_MAX_TOKENS, true, "\"max_completion_tokens\":32"));
+        fixture.upstream().then(FakeUpstream.Reply.sseFixture("openai/stream-text.sse"));
+        TestGateway.Resp resp = Clients.postChat(fixture.gateway(), fixture.key(),
+                Clients.chatBody(READS_MAX_TOKENS, true, "\"max_completion_tokens\":32"));
 
         assertThat(resp.status()).isEqualTo(200);
         JsonNode body = sentUpstream();
@@ -138,8 +109,9 @@ class OutputTokenLimitNameTest {
     /** An Anthropic Messages request (max_tokens is required there), which the gateway translates for the upstream. */
     private static TestGateway.Resp messages(String model) {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":300,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
-        return gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/messages")).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json").header("x-api-key", key).header("anthropic-version", "2023-06-01")
+        return fixture.gateway().send(HttpRequest.newBuilder(URI.create(fixture.gateway().baseUrl() + "/v1/messages"))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("x-api-key", fixture.key()).header("anthropic-version", "2023-06-01")
                 .POST(HttpRequest.BodyPublishers.ofString(body)), null);
     }
 }
