@@ -4,9 +4,9 @@ package dev.tokengate.tokens;
  * The token count of a text handed over in parts (a stream's deltas), holding only a short tail: once the held text
  * reaches {@link #COUNT_AT} characters, everything up to the last cut where a piece of the pre-tokenizer certainly
  * ends ({@link PieceBoundary}) is counted and dropped. The count is exactly {@code Tokenizer.count} of the whole text,
- * except in one case: a single piece (a run of letters, symbols or whitespace with no break) longer than
- * {@link #HOLD_AT_MOST} characters is counted in parts of that size, which can differ from counting it whole by a token
- * or so per part. Not thread-safe.
+ * except in one case: a stretch of more than {@link #HOLD_AT_MOST} characters with no such cut (a single piece: a run
+ * of letters, of symbols or of whitespace with no break; or a run of digits) is counted in parts of about that size,
+ * which can differ from counting it whole by a token or two per part. Not thread-safe.
  */
 public final class RunningCount {
     /** How much held text makes it look for a cut; a look scans only the characters added since the last. */
