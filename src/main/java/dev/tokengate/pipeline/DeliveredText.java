@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Passes a stream to the client and counts the text it actually handed over (content, tool names and arguments, per
  * choice), so a stream the client aborted, or one whose upstream reported no usage, is charged for what was delivered.
- * The text is counted as it goes ({@link RunningCount}): a choice holds only a few KB not counted yet, however long the
- * stream, and the total is what counting its whole text at the end would give.
+ * The text is counted as it goes ({@link RunningCount}): a choice holds at most about 16 K characters not counted
+ * yet, however long the stream, and the total is what counting its whole text at the end would give.
  */
 final class DeliveredText extends WrappingSink {
     // the first choice (nearly always the only one) in a field of its own: this runs on every chunk of every open

@@ -9,9 +9,13 @@ package dev.tokengate.tokens;
  * which can differ from counting it whole by a token or two per part. Not thread-safe.
  */
 public final class RunningCount {
-    /** How much held text makes it look for a cut; a look scans only the characters added since the last. */
-    static final int COUNT_AT = 4 * 1024;
-    /** The most it holds with no cut found: beyond it, it counts up to the end anyway. */
+    /**
+     * How much held text makes it look for a cut (a look scans only the characters added since the last). Counting
+     * costs about 0.3 µs a token, about half of what relaying a chunk costs, and a stream that runs to its end with a
+     * usage report never needs the count: below this size, most answers, it pays none of it.
+     */
+    static final int COUNT_AT = 16 * 1024;
+    /** The most it holds with no cut found: beyond it, it counts up to the end anyway (held: below about 80 K). */
     static final int HOLD_AT_MOST = 64 * 1024;
 
     private final StringBuilder held = new StringBuilder(64);
@@ -54,6 +58,7 @@ public final class RunningCount {
             int end = held.length();
             countUpTo(Character.isHighSurrogate(held.charAt(end - 1)) ? end - 1 : end); // never split a character
         }
+        if (held.capacity() > holdAtMost) held.trimToSize(); // one huge delta must not keep its buffer for the stream's life
         lookedBelow = Math.max(1, held.length());
         lookAt = held.length() + countAt;
     }
