@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  */
 final class O200kEncoding {
     private static final String RANKS = "/com/knuddels/jtokkit/o200k_base.tiktoken";
-    /** o200k_base's pre-tokenizer, as tiktoken publishes it, with Java's Unicode character classes. */
-    private static final Pattern PIECES = Pattern.compile(String.join("|",
+    /**
+     * o200k_base's pre-tokenizer, as tiktoken publishes it, with Java's Unicode character classes. {@link PieceBoundary}
+     * reasons about where its pieces certainly end: change the two together.
+     */
+    static final Pattern PIECES = Pattern.compile(String.join("|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "\\p{N}{1,3}",
@@ -92,8 +95,14 @@ final class O200kEncoding {
 
     /** The number of tokens of the text. */
     int count(String text) {
+        return count(text, 0, text.length());
+    }
+
+    /** The number of tokens of {@code text[from, to)}, exactly as of that substring on its own. */
+    int count(CharSequence text, int from, int to) {
         int n = 0;
-        Matcher m = PIECES.matcher(text);
+        // a region's default bounds are opaque: the lookahead in the pattern sees the region's end as the text's end
+        Matcher m = PIECES.matcher(text).region(from, to);
         while (m.find()) {
             byte[] piece = m.group().getBytes(StandardCharsets.UTF_8);
             n += rank(piece, 0, piece.length) >= 0 ? 1 : merge(piece).length - 1;

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counting recipe: 3 tokens per message, 1 more for a name, 3 to prime the reply.
  */
 public final class Tokenizer {
-    private static final O200kEncoding ENCODING = O200kEncoding.load();
+    static final O200kEncoding ENCODING = O200kEncoding.load();
 
     private Tokenizer() {}
 
