@@ -3,7 +3,8 @@
 # rate limits, priced model, SQLite ledger, metrics, access log), against one bench/upstream/FixedUpstream.java.
 # Both gateways run at once; the measurement alternates A and B (AB BA AB ...) so that whatever else runs on the
 # machine falls on both alike. Reports, per run and as medians, req/s at AB_CONNECTIONS and the gateway's CPU per
-# request (user + system from /proc/PID/stat around the run, divided by the requests served).
+# request (user + system from /proc/PID/stat around the run, divided by the requests served), and each gateway's peak
+# RSS (VmHWM) at the end.
 #
 # Usage: bench/ab.sh OLD.jar NEW.jar
 # Knobs: AB_ROUNDS (6 runs each), AB_SECONDS (8), AB_WARMUP_SECONDS (30 each), AB_CONNECTIONS (64),
@@ -46,6 +47,7 @@ wait_ok() {
   done
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 CLK_TCK=$(getconf CLK_TCK)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -130,13 +132,14 @@ col() { local -n arr=$1; for v in "${arr[@]}"; do awk -v i="$2" '{print $i}' <<<
 echo
 echo "A = $1, B = $2; $ROUNDS runs each of ${SECS}s at $CONNS connections, alternating; load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| jar | req/s (median) | CPU µs/request (median) | errors |$([ "${AB_LATENCY:-0}" = 1 ] && echo ' p50 @1 (µs) | p99 @1 (µs) |')"
-echo "|---|---:|---:|---:|$([ "${AB_LATENCY:-0}" = 1 ] && echo '---:|---:|')"
+echo "| jar | req/s (median) | CPU µs/request (median) | errors | peak RSS (MB) |$([ "${AB_LATENCY:-0}" = 1 ] && echo ' p50 @1 (µs) | p99 @1 (µs) |')"
+echo "|---|---:|---:|---:|---:|$([ "${AB_LATENCY:-0}" = 1 ] && echo '---:|---:|')"
 for g in A B; do
   arr="R$g"
   errs=$(local_sum=0; declare -n ref=$arr; for v in "${ref[@]}"; do awk '{print $3}' <<<"$v"; done | awk '{s += $1} END {print s}')
   lat=""; [ "${AB_LATENCY:-0}" = 1 ] && lat=" $(col "$arr" 4) | $(col "$arr" 5) |"
-  echo "| $g | $(col "$arr" 1) | $(col "$arr" 2) | $errs |$lat"
+  pid_var="PID_${g,,}"
+  echo "| $g | $(col "$arr" 1) | $(col "$arr" 2) | $errs | $(peak_rss_mb "${!pid_var}") |$lat"
 done
 cpu_a=$(col RA 2); cpu_b=$(col RB 2)
 echo
