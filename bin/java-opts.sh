@@ -65,9 +65,9 @@ if [ -z "${TOKENGATE_CDS_OPTS+set}" ]; then
   aot="$root/target/tokengate-$(printf '%s' "$TOKENGATE_JAVA_OPTS" | cksum | cut -d' ' -f1).aot"
   if [ "${jdk_feature:-0}" -ge 25 ] 2>/dev/null; then
     if [ -f "$aot" ] && [ "$aot" -nt "$root/target/tokengate.jar" ]; then
-      TOKENGATE_CDS_OPTS="-XX:AOTCache=$aot -Xlog:aot=off -Xlog:cds=off"
+      TOKENGATE_CDS_OPTS="-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off"
     else
-      TOKENGATE_CDS_OPTS="-XX:AOTCacheOutput=$aot -Xlog:aot=off -Xlog:cds=off"
+      TOKENGATE_CDS_OPTS="-XX:AOTCacheOutput=$aot -Xlog:aot*=off -Xlog:cds*=off"
     fi
   else
     TOKENGATE_CDS_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/target/tokengate.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
