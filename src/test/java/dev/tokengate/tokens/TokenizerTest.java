@@ -16,34 +16,13 @@ class TokenizerTest {
     private static final Encoding JTOKKIT = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final O200kEncoding OURS = O200kEncoding.load();
 
-    private static final String[] ALPHABETS = {
-        "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789", " ", "  \t", "\r\n", "\n",
-        ".,;:!?'\"()[]{}<>/\\|-_=+*&^%$#@~`", "'s 'S 't 're 'VE 'm 'll 'd", "éèêëàâäôöûüçñÉÀßøå", "абвгдежзийклмнопрстуфхцчшщыэюяАБВ",
-        "日本語の文章と漢字中文简体繁體한국어", "مرحبا بالعالم", "שלום עולם", "αβγδεζηθικλμΑΒΓΔ", "०१२३٤٥٦½²³",
-        "😀😃🎉👍🏽🇩🇪❤️‍🔥", "e\u0301a\u0308\u0300", "\u00a0\u2003\u200b\u3000", "\ud83d", "ﬁﬂ№™"};
-
-    private static String randomText(Random random, int length) {
-        StringBuilder sb = new StringBuilder();
-        while (sb.length() < length) {
-            String alphabet = ALPHABETS[random.nextInt(ALPHABETS.length)];
-            int run = 1 + random.nextInt(random.nextInt(10) == 0 ? 400 : 12);
-            if (alphabet.length() > 20 && random.nextBoolean()) {
-                int from = random.nextInt(alphabet.length());
-                sb.append(alphabet, from, Math.min(alphabet.length(), from + run));
-            } else {
-                for (int i = 0; i < run; i++) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-        }
-        return sb.toString();
-    }
-
     private static List<String> texts() {
         List<String> texts = new ArrayList<>(List.of("", "hello world", "Hello, World! It's 2026; they'll see.",
                 "  leading and trailing  \n\n", "x".repeat(5_000), " ".repeat(3_000), "!@#".repeat(700),
                 "supercalifragilisticexpialidocious".repeat(40), "日本語".repeat(300), "1234567890".repeat(100),
                 "def f(x):\n    return {\"a\": [1, 2, 3]}\r\n\r\n// comment\n", "😀".repeat(200)));
         Random random = new Random(20261207);
-        for (int i = 0; i < 3_000; i++) texts.add(randomText(random, 1 + random.nextInt(i % 100 == 0 ? 4_000 : 300)));
+        for (int i = 0; i < 3_000; i++) texts.add(AdversarialText.random(random, 1 + random.nextInt(i % 100 == 0 ? 4_000 : 300)));
         return texts;
     }
 
@@ -76,7 +55,7 @@ class TokenizerTest {
     void countsStayExactWhenTheCacheEmptiesForItsCharacterBudget() {
         Random random = new Random(11);
         List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 500; i++) texts.add(i + " " + randomText(random, 10_000)); // 5 M characters in all
+        for (int i = 0; i < 500; i++) texts.add(i + " " + AdversarialText.random(random, 10_000)); // 5 M characters in all
         for (int pass = 0; pass < 2; pass++) {
             for (String text : texts) assertThat(Tokenizer.count(text)).isEqualTo(JTOKKIT.countTokensOrdinary(text));
         }
