@@ -29,8 +29,8 @@
 #   -XX:+UseTransparentHugePages  (where the kernel's THP mode is madvise or always) backs the heap with 2 MB pages:
 #                            touching the 128m heap at start takes 64 page faults instead of 32,768, and on this
 #                            project's VMs a fault on memory the guest never used is slow (heap set-up took 0.48 s
-#                            with 4 KB pages, 0.08 to 0.18 s with 2 MB ones): /ready 0.4 s sooner, peak RSS the same,
-#                            CPU per request alike within noise (docs/PERFORMANCE.md, "Session 12: cold start")
+#                            with 4 KB pages, 0.08 to 0.18 s with 2 MB ones): /ready 0.3 to 0.4 s sooner, peak RSS the same,
+#                            CPU per request alike within noise (docs/PERFORMANCE.md, "Session 12: cold start, huge pages")
 #   -XX:+UseCompactObjectHeaders  (JDK 25 and later, JEP 519) 8-byte object headers instead of 12: less heap per
 #                            open stream and per request, and about 4% less CPU per request in an A/B (PERFORMANCE.md,
 #                            "Session 6: JVM options")
