@@ -216,7 +216,6 @@ public final class ChatService {
             inner.onChunk(chunk.withModel(model), text);
         }
 
-
         Usage usage() {
             return usage == null ? Usage.ZERO : usage;
         }

@@ -72,7 +72,6 @@ final class StreamRecorder extends WrappingSink {
         }
     }
 
-
     ChatResponse response() {
         List<Choice> out = new ArrayList<>();
         choices.forEach((index, d) -> {
