@@ -20,8 +20,11 @@
 # STREAMS_TTFT_COUNT (200), STREAMS_WARM_COUNT (20000: one-token streams one at a time through each hop before anything
 # is measured), TOKENGATE_GC (serial for the collector advised for many streams; bin/java-opts.sh), STREAMS_BARE (1: also the bare hop at each level), STREAMS_HTTP2 (1: the deployment has http2: true, so the gateway's upstream streams share
 # h2c connections, 100 streams each; 0: HTTP/1.1, one upstream connection per stream), TOKENGATE_JAVA_OPTS,
-# STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
-# STREAMS_TOOLS_TRANSPORT (the upstream's and the load generator's event loops: io_uring (the default), epoll or nio,
+# STREAMS_READER (lazy, the default since session 13: the load generator reads every socket that has data every 20 ms
+# and never waits in the kernel for a chunk (Java NIO, two threads), so it takes less of the cores it shares with the
+# hop under test, which clients on other machines would not share at all; stalls are timed to within one 20 ms pass; eager: a Netty client that waits for each read, as sessions 8 to 12 measured;
+# docs/PERFORMANCE.md, "Session 13"), STREAMS_PORT (18200: the first port tried for the upstream, the gateway takes the next free one),
+# STREAMS_TOOLS_TRANSPORT (the upstream's and the eager load generator's event loops: io_uring (the default), epoll or nio,
 # falling back to epoll, then NIO, where the one asked for is not available; io_uring whatever the gateway runs on since
 # session 10, because on it the load generator costs the shared cores least per chunk (docs/PERFORMANCE.md, "Session
 # 10"); sessions 7 to 9 ran the tools on the gateway's transport), STREAMS_HISTOGRAM_DIR (when set: the gateway's class histogram, `jcmd GC.class_histogram`, taken there as
@@ -40,6 +43,8 @@ TTFT_N=${STREAMS_TTFT_COUNT:-200}
 WARM_N=${STREAMS_WARM_COUNT:-20000}
 HTTP2=${STREAMS_HTTP2:-1}
 BARE=${STREAMS_BARE:-1}
+READER=${STREAMS_READER:-lazy}
+case "$READER" in eager|lazy) ;; *) echo "STREAMS_READER must be eager or lazy" >&2; exit 2 ;; esac
 # the bare hop runs on the gateway's transport (BareProxy knows auto, io_uring and epoll)
 case "${TOKENGATE_TRANSPORT:-auto}" in nio) BARE_TRANSPORT=epoll ;; *) BARE_TRANSPORT=${TOKENGATE_TRANSPORT:-auto} ;; esac
 TOOLS_TRANSPORT=${STREAMS_TOOLS_TRANSPORT:-io_uring}
@@ -177,8 +182,8 @@ hold_level() {
   load_level=$(cut -d' ' -f1 /proc/loadavg)
   cpu_before=$(cpu_ticks "$pid"); up_before=$(cpu_ticks "$UP_PID")
   say "$name: $n concurrent streams, $RAMP new a second (at most ${limit}s)"
-  timeout $((limit + 30)) "$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -cp "$jar" "$bench/streams/StreamsBench.java" \
-    hold "$url" "$key" "$n" "$RAMP" "$limit" >"$work/hold-$name-$n.out" 2>"$work/hold-$name-$n.log" &
+  timeout $((limit + 30)) "$JAVA_HOME/bin/java" $TOOL_JVM $IO_URING_RINGS -Dbench.transport="$TOOLS_TRANSPORT" -Dbench.reader="$READER" \
+    -cp "$jar" "$bench/streams/StreamsBench.java" hold "$url" "$key" "$n" "$RAMP" "$limit" >"$work/hold-$name-$n.out" 2>"$work/hold-$name-$n.log" &
   hold_pid=$!; pids+=("$hold_pid")
   hist_at=$((SECONDS + n / RAMP + 5)); [ "$pid" = "$GW_PID" ] || hist_at=0
   while kill -0 "$hold_pid" 2>/dev/null; do
@@ -222,7 +227,7 @@ done
 
 echo
 echo "Command: \`bench/streams.sh\` (levels: $LEVELS; ramp $RAMP streams/s; gateway to upstream over $PROTO; upstream: a chunk every ${INTERVAL} ms for ${SECS} s;"
-echo "gateway transport: ${TOKENGATE_TRANSPORT:-auto (server.transport)}; upstream and load generator on $TOOLS_TRANSPORT (where available);"
+echo "gateway transport: ${TOKENGATE_TRANSPORT:-auto (server.transport)}; upstream on $TOOLS_TRANSPORT (where available); load generator: $READER reader$([ "$READER" = eager ] && echo " on $TOOLS_TRANSPORT");"
 echo "gateway JVM options \`$TOKENGATE_JAVA_OPTS\`; ulimit -n $(ulimit -n)). Load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "Time to first byte of a stream, one at a time, $TTFT_N streams x 3 rounds, medians: direct p50 $(awk -v u="$D50" 'BEGIN {printf "%.3f", u / 1000}') ms,"

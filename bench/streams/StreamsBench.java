@@ -18,13 +18,23 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +48,10 @@ import java.util.function.Supplier;
  *   ended (no other thread in the loop), and times the read before parsing it. Prints the median, p90 and p99.</li>
  *   <li>{@code hold URL KEY STREAMS RAMP_PER_SECOND MAX_SECONDS}: opens STREAMS concurrent streaming chat completions,
  *   RAMP_PER_SECOND new ones a second, and keeps each open until the upstream ends it. A stream stalls when more than
- *   1 s passes between two body chunks (from the first byte to the end). Stops after MAX_SECONDS whatever happens.</li>
+ *   1 s passes between two body chunks (from the first byte to the end). Stops after MAX_SECONDS whatever happens.
+ *   Two readers: {@code -Dbench.reader=lazy} ({@link LazyReaders}: reads every socket with data every 20 ms, so it
+ *   never waits in the kernel for a chunk) or {@code eager} (the default here; a Netty client that waits for each
+ *   read, on {@code -Dbench.transport}).</li>
  * </ul>
  * Ends with one machine-readable line starting with {@code STREAMS}.
  *
@@ -439,6 +452,10 @@ public final class StreamsBench {
     }
 
     private static void hold(URI url, String key, int streams, int rampPerSecond, int maxSeconds) throws Exception {
+        if ("lazy".equals(System.getProperty("bench.reader", "eager"))) {
+            LazyReaders.hold(url, key, streams, rampPerSecond, maxSeconds, Integer.getInteger("bench.lazy_ms", 20));
+            return;
+        }
         NettyTransport t = NettyTransport.named(System.getProperty("bench.transport", "io_uring"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, t.factory.get());
         try {
@@ -456,7 +473,6 @@ public final class StreamsBench {
         Stream[] all = new Stream[streams];
         AtomicInteger opened = new AtomicInteger();
         Hold hold = new Hold(streams);
-        AtomicInteger active = hold.active, done = hold.done, errors = hold.errors;
         int perTick = Math.max(1, rampPerSecond / 20);
         long start = System.nanoTime();
         EventLoop ramp = group.next();
@@ -476,6 +492,13 @@ public final class StreamsBench {
                 });
             }
         }, 0, 50, TimeUnit.MILLISECONDS);
+        awaitAndReport(all, hold, opened, streams, start, maxSeconds);
+    }
+
+    /** Waits for every stream to end (or MAX_SECONDS), then prints the report and the {@code STREAMS} line. */
+    private static void awaitAndReport(Stream[] all, Hold hold, AtomicInteger opened, int streams, long start, int maxSeconds)
+            throws InterruptedException {
+        AtomicInteger active = hold.active, done = hold.done, errors = hold.errors;
         CountDownLatch finished = hold.finished;
         long cpuAtStart = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         long reportEvery = TimeUnit.SECONDS.toNanos(5);
@@ -521,5 +544,144 @@ public final class StreamsBench {
                 streams, done.get(), hold.peak.get(), stalls, errors.get(), unfinished,
                 n > 0 ? ttft[n / 2] : -1, n > 0 ? ttft[Math.min(n - 1, (int) (n * 0.99))] : -1,
                 n > 0 ? gaps[n / 2] : -1, n > 0 ? gaps[Math.min(n - 1, (int) (n * 0.99))] : -1, maxGap / 1_000_000);
+    }
+
+    /**
+     * The hold mode with lazy readers ({@code -Dbench.reader=lazy}): two threads, each owning half the streams on a
+     * selector of its own, each pass opening the connections the ramp has due, reading every socket that has data, then
+     * sleeping until {@code -Dbench.lazy_ms} (20) after the pass began. So the load generator never waits in the
+     * kernel for a chunk: the gateway's write of a chunk finds no reader to wake (as with a client on another machine,
+     * which costs the gateway no wake-up), and the generator takes less of the cores it shares with the gateway. Chunk
+     * arrivals are timed to the pass that read them, so a gap is measured to within one pass; a stall (a gap over 1 s)
+     * is still a stall.
+     */
+    private static final class LazyReaders {
+        private static final int THREADS = 2;
+
+        private record Conn(Stream stream, ChunkedResponse response, ByteBuffer request) {}
+
+        static void hold(URI url, String key, int streams, int rampPerSecond, int maxSeconds, int lazyMs) throws Exception {
+            ByteBuf requestBuf = request(url, key, BODY);
+            byte[] request = new byte[requestBuf.readableBytes()];
+            requestBuf.getBytes(requestBuf.readerIndex(), request);
+            InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+            Stream[] all = new Stream[streams];
+            AtomicInteger opened = new AtomicInteger();
+            Hold hold = new Hold(streams);
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int first = t;
+                threads.add(Thread.ofPlatform().daemon().name("lazy-reader-" + t).start(() -> {
+                    try {
+                        run(first, address, request, all, opened, hold, rampPerSecond, start, deadline, lazyMs);
+                    } catch (IOException e) {
+                        System.err.println("lazy reader failed: " + e);
+                    }
+                }));
+            }
+            awaitAndReport(all, hold, opened, streams, start, maxSeconds);
+        }
+
+        /** One reader: the streams {@code first}, {@code first + THREADS}, ... */
+        private static void run(int first, InetSocketAddress address, byte[] request, Stream[] all, AtomicInteger opened,
+                                Hold hold, int rampPerSecond, long start, long deadline, int lazyMs) throws IOException {
+            long passNanos = TimeUnit.MILLISECONDS.toNanos(lazyMs);
+            ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+            ByteBuf view = Unpooled.wrappedBuffer(in);
+            int next = first;
+            try (Selector selector = Selector.open()) {
+                while (System.nanoTime() < deadline && hold.finished.getCount() > 0) {
+                    long passStart = System.nanoTime();
+                    long due = Math.min(all.length, (passStart - start) * rampPerSecond / 1_000_000_000L + 1);
+                    for (; next < due; next += THREADS) open(selector, address, request, all, next, opened, hold);
+                    selector.selectNow();
+                    long now = System.nanoTime();
+                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        Conn c = (Conn) k.attachment();
+                        try {
+                            if (k.isConnectable()) connected(k, c, hold);
+                            else if (k.isWritable()) sendRest(k, c);
+                            else if (k.isReadable()) read(k, c, in, view, now, hold);
+                        } catch (IOException e) {
+                            k.cancel();
+                            k.channel().close();
+                            if (!c.response().done()) hold.broke(e.toString());
+                        }
+                    }
+                    long sleep = passStart + passNanos - System.nanoTime();
+                    if (sleep > 0) LockSupport.parkNanos(sleep);
+                }
+                for (SelectionKey k : selector.keys()) k.channel().close();
+            }
+        }
+
+        private static void open(Selector selector, InetSocketAddress address, byte[] request, Stream[] all, int i,
+                                 AtomicInteger opened, Hold hold) {
+            opened.incrementAndGet();
+            Stream s = all[i] = new Stream();
+            s.sentAt = System.nanoTime();
+            try {
+                SocketChannel ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Conn c = new Conn(s, new ChunkedResponse(), ByteBuffer.wrap(request));
+                if (ch.connect(address)) {
+                    SelectionKey k = ch.register(selector, 0, c);
+                    hold.started();
+                    sendRest(k, c);
+                } else {
+                    ch.register(selector, SelectionKey.OP_CONNECT, c);
+                }
+            } catch (IOException e) {
+                hold.failed(e.toString());
+            }
+        }
+
+        private static void connected(SelectionKey k, Conn c, Hold hold) throws IOException {
+            ((SocketChannel) k.channel()).finishConnect();
+            hold.started();
+            sendRest(k, c);
+        }
+
+        /** Writes what is left of the request; waits for the socket to take the rest if it did not take it all. */
+        private static void sendRest(SelectionKey k, Conn c) throws IOException {
+            ((SocketChannel) k.channel()).write(c.request());
+            k.interestOps(c.request().hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        private static void read(SelectionKey k, Conn c, ByteBuffer in, ByteBuf view, long now, Hold hold) throws IOException {
+            SocketChannel ch = (SocketChannel) k.channel();
+            Stream s = c.stream();
+            ChunkedResponse response = c.response();
+            boolean body = false;
+            int n;
+            while ((n = ch.read(in.clear())) > 0) {
+                if (response.done()) continue; // read and dropped: the stream was counted
+                body |= response.parse(view.setIndex(0, n));
+                if (n < in.capacity()) break; // the socket is drained for this pass
+            }
+            if (body) {
+                if (s.firstAt == 0) s.firstAt = now;
+                else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
+                s.lastAt = now;
+                s.chunks++;
+            }
+            if (response.status() > 0 && response.status() != 200) {
+                hold.failed("HTTP " + response.status());
+                k.cancel();
+                ch.close();
+            } else if (response.done()) {
+                hold.ended();
+                k.interestOps(0); // counted once; the connection stays open until the end, as a pooled one would
+            } else if (n < 0) {
+                hold.broke("connection closed before the end of the response");
+                k.cancel();
+                ch.close();
+            }
+        }
     }
 }
