@@ -27,9 +27,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -570,16 +568,15 @@ public final class StreamsBench {
             Hold hold = new Hold(streams);
             long start = System.nanoTime();
             long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
-            List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int first = t;
-                threads.add(Thread.ofPlatform().daemon().name("lazy-reader-" + t).start(() -> {
+                Thread.ofPlatform().daemon().name("lazy-reader-" + t).start(() -> {
                     try {
                         run(first, address, request, all, opened, hold, rampPerSecond, start, deadline, lazyMs);
                     } catch (IOException e) {
                         System.err.println("lazy reader failed: " + e);
                     }
-                }));
+                });
             }
             awaitAndReport(all, hold, opened, streams, start, maxSeconds);
         }
@@ -624,8 +621,9 @@ public final class StreamsBench {
             opened.incrementAndGet();
             Stream s = all[i] = new Stream();
             s.sentAt = System.nanoTime();
+            SocketChannel ch = null;
             try {
-                SocketChannel ch = SocketChannel.open();
+                ch = SocketChannel.open();
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 Conn c = new Conn(s, new ChunkedResponse(), ByteBuffer.wrap(request));
@@ -637,14 +635,31 @@ public final class StreamsBench {
                     ch.register(selector, SelectionKey.OP_CONNECT, c);
                 }
             } catch (IOException e) {
+                closeQuietly(ch);
                 hold.failed(e.toString());
             }
         }
 
+        /** A connection that could not be made fails its stream (it never started, so it is not a broken one). */
         private static void connected(SelectionKey k, Conn c, Hold hold) throws IOException {
-            ((SocketChannel) k.channel()).finishConnect();
+            try {
+                ((SocketChannel) k.channel()).finishConnect();
+            } catch (IOException e) {
+                k.cancel();
+                closeQuietly(k.channel());
+                hold.failed(e.toString());
+                return;
+            }
             hold.started();
             sendRest(k, c);
+        }
+
+        private static void closeQuietly(java.nio.channels.Channel ch) {
+            try {
+                if (ch != null) ch.close();
+            } catch (IOException ignored) {
+                // closing a socket that failed: nothing more to report
+            }
         }
 
         /** Writes what is left of the request; waits for the socket to take the rest if it did not take it all. */
