@@ -6,7 +6,7 @@ tokengate_java_version() {
   local v
   v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$1/release" 2>/dev/null | head -n1)
   case "$v" in
-    1.*) echo "${v%.*}" | cut -d. -f1-2; return ;;
+    1.*) echo "$v" | cut -d. -f1-2; return ;;
     [0-9]*) echo "${v%%.*}"; return ;;
   esac
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1

@@ -235,6 +235,14 @@ public final class StreamsBench {
         long lastAt;
         long maxGap;
         long chunks;
+
+        /** Body bytes arrived at {@code now}: the first byte, or the end of a gap. */
+        void arrived(long now) {
+            if (firstAt == 0) firstAt = now;
+            else maxGap = Math.max(maxGap, now - lastAt);
+            lastAt = now;
+            chunks++;
+        }
     }
 
     /**
@@ -259,13 +267,7 @@ public final class StreamsBench {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
             try {
-                if (!over && response.parse(in)) {
-                    long now = System.nanoTime();
-                    if (s.firstAt == 0) s.firstAt = now;
-                    else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
-                    s.lastAt = now;
-                    s.chunks++;
-                }
+                if (!over && response.parse(in)) s.arrived(System.nanoTime());
             } finally {
                 in.release();
             }
@@ -670,7 +672,6 @@ public final class StreamsBench {
 
         private static void read(SelectionKey k, Conn c, ByteBuffer in, ByteBuf view, long now, Hold hold) throws IOException {
             SocketChannel ch = (SocketChannel) k.channel();
-            Stream s = c.stream();
             ChunkedResponse response = c.response();
             boolean body = false;
             int n;
@@ -679,12 +680,7 @@ public final class StreamsBench {
                 body |= response.parse(view.setIndex(0, n));
                 if (n < in.capacity()) break; // the socket is drained for this pass
             }
-            if (body) {
-                if (s.firstAt == 0) s.firstAt = now;
-                else s.maxGap = Math.max(s.maxGap, now - s.lastAt);
-                s.lastAt = now;
-                s.chunks++;
-            }
+            if (body) c.stream().arrived(now);
             if (response.status() > 0 && response.status() != 200) {
                 hold.failed("HTTP " + response.status());
                 k.cancel();
