@@ -7,10 +7,11 @@ import dev.tokengate.core.ErrorKind;
 import dev.tokengate.core.Json;
 import dev.tokengate.wire.anthropic.AnthropicErrors;
 import dev.tokengate.wire.openai.ChatEncoder;
+import io.netty.buffer.Unpooled;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -41,7 +42,8 @@ public final class Responses {
         // after its head went out resets the stream instead)
         MultiMap headers = r.headers();
         headers.add(CONTENT_TYPE, APPLICATION_JSON).add(CONTENT_LENGTH, new AsciiString(Integer.toString(body.length)));
-        r.end(Buffer.buffer(body));
+        // wrapped, not copied: the array is this response's own
+        r.end(BufferInternal.buffer(Unpooled.wrappedBuffer(body)));
     }
 
     public static void error(RoutingContext ctx, Throwable failure) {

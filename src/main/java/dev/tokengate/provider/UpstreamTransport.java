@@ -87,6 +87,25 @@ public final class UpstreamTransport {
         return result.future();
     }
 
+    /**
+     * A body as it arrives: most answers come in one piece, which is kept as it is (Vert.x already copied it out of
+     * the connection's buffer); only a second piece starts a buffer that gathers them.
+     */
+    private static final class BodyParts {
+        private Buffer first;
+        private Buffer gathered;
+
+        void add(Buffer part) {
+            if (gathered != null) gathered.appendBuffer(part);
+            else if (first == null) first = part;
+            else gathered = Buffer.buffer(first.length() + part.length() * 2).appendBuffer(first).appendBuffer(part);
+        }
+
+        Buffer whole() {
+            return gathered != null ? gathered : first != null ? first : Buffer.buffer();
+        }
+    }
+
     /** A whole answer: the response (status and headers) with its body read. */
     public record Answer(HttpClientResponse response, Buffer body) {}
 
@@ -119,10 +138,10 @@ public final class UpstreamTransport {
                     return;
                 }
                 timer.headersArrived();
-                Buffer acc = Buffer.buffer();
+                BodyParts parts = new BodyParts();
                 resp.handler(buf -> {
                     timer.touch();
-                    acc.appendBuffer(buf);
+                    parts.add(buf);
                 });
                 resp.exceptionHandler(e -> {
                     timer.stop();
@@ -130,7 +149,7 @@ public final class UpstreamTransport {
                 });
                 resp.endHandler(v -> {
                     timer.stop();
-                    result.tryComplete(new Answer(resp, acc));
+                    result.tryComplete(new Answer(resp, parts.whole()));
                 });
             });
         });
