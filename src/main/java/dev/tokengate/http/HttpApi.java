@@ -59,10 +59,10 @@ public final class HttpApi {
     public static Router router(Vertx vertx, Deps d) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> observe(ctx, d.metrics(), d.auth(), d.catalog(), d.tracing()));
-        // preallocated: the body buffer is made at the request's Content-Length (the driver caps it at 64 KB), where
-        // without it every body starts in a 1 KB buffer (5% of the bytes a chat completion allocated, in a profile)
-        BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes())
-                .setPreallocateBodyBuffer(true);
+        // not preallocated at the request's Content-Length, although every body then starts in a 1 KB buffer (5% of
+        // the bytes a chat completion allocated, in a profile): a client that only sends headers claiming a large body
+        // would hold up to 64 KB of heap per connection (docs/PERFORMANCE.md, "Session 14")
+        BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(d.config().server().maxBodyBytes());
         router.route().handler(ctx -> {
             if (!FileRoutes.isUpload(ctx.request())) {
                 jsonBodies.handle(ctx);
