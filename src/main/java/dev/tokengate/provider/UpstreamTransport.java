@@ -236,17 +236,17 @@ public final class UpstreamTransport {
     /** The whole body, failing with a timeout when the upstream goes quiet for longer than the idle timeout. */
     public Future<Buffer> readBody(HttpClientResponse resp, Deployment d) {
         Promise<Buffer> result = Promise.promise();
-        Buffer acc = Buffer.buffer();
+        BodyParts parts = new BodyParts();
         IdleTimer idle = idleTimer(() -> {
             if (result.tryFail(quiet(d))) resp.request().reset();
         });
         result.future().onComplete(ar -> idle.stop());
         resp.handler(buf -> {
             idle.touch();
-            acc.appendBuffer(buf);
+            parts.add(buf);
         });
         resp.exceptionHandler(e -> result.tryFail(transportError(e, d)));
-        resp.endHandler(v -> result.tryComplete(acc));
+        resp.endHandler(v -> result.tryComplete(parts.whole()));
         return result.future();
     }
 
